@@ -1,0 +1,5 @@
+"""``python -m workprint`` runs the CLI."""
+
+from workprint.cli import main
+
+main()

@@ -1,0 +1,241 @@
+"""The ``workprint`` command line (Typer + Rich).
+
+Every failure is one line on stderr naming the problem and what to do, and a non-zero exit;
+never a traceback. This module and ``create_app`` are the only places that configure logging.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+
+from workprint.core.config import load_section, read_toml
+from workprint.core.errors import WorkprintError
+
+app = typer.Typer(
+    name="workprint",
+    help="Consent-first capture of computer work, turned into training data for AI.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+events_app = typer.Typer(help="Inspect stored events.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (sqlite:///PATH or postgresql://HOST/DB). "
+                 "Default: the embedded SQLite file under the data directory."),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML settings file.", exists=False)
+]
+
+
+def _setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _collector_config(db: str | None, config: Path | None, **overrides: Any) -> Any:
+    from workprint.collector.config import CollectorConfig
+
+    return load_section(
+        CollectorConfig, "collector", toml=read_toml(config), overrides={"db": db, **overrides}
+    )
+
+
+def _engine(db: str | None, config: Path | None = None, *, migrate: bool = True) -> Any:
+    from workprint.store import migrate as migrations
+    from workprint.store.engine import create_engine
+
+    cfg = _collector_config(db, config)
+    engine = create_engine(cfg.db_url, synchronous=cfg.sqlite_synchronous)
+    if migrate:
+        migrations.upgrade(engine)
+    else:
+        migrations.require_current(engine)
+    return engine
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core).")] = 1,
+    config: ConfigOption = None,
+) -> None:
+    """Run the collector (HTTP ingest service)."""
+    import uvicorn
+
+    from workprint.collector.app import create_app
+    from workprint.store import migrate as migrations
+    from workprint.store.engine import create_engine
+
+    cfg = _collector_config(db, config, host=host, port=port)
+    _setup_logging(cfg.log_level)
+    if cfg.auto_migrate:
+        engine = create_engine(cfg.db_url)
+        migrations.upgrade(engine)
+        engine.dispose()
+    if workers > 1:
+        env = {
+            "WORKPRINT_COLLECTOR__DB": cfg.db_url,
+            "WORKPRINT_COLLECTOR__AUTO_MIGRATE": "false",
+        }
+        if config is not None:
+            env["WORKPRINT_CONFIG"] = str(config)
+        os.environ.update(env)
+        uvicorn.run(
+            "workprint.collector.app:app_from_env", factory=True, host=cfg.host,
+            port=cfg.port, workers=workers, access_log=False, log_config=None,
+        )
+        return
+    uvicorn.run(
+        create_app(cfg), host=cfg.host, port=cfg.port, access_log=False, log_config=None
+    )
+
+
+@app.command()
+def enroll(
+    person: Annotated[str, typer.Argument(help="Person id (an employee id, not a name).")],
+    consent: Annotated[
+        bool, typer.Option("--consent", help="Record capture consent under the current notice.")
+    ] = False,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option("--purpose", help="Also grant this purpose (training, evaluation); "
+                     "repeatable. Implies --consent."),
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Enroll a device for PERSON; prints {"device_id", "token"} as JSON."""
+    from workprint.collector.admin import enroll as do_enroll
+    from workprint.governance.consent import Purpose
+
+    purposes: list[Purpose] = []
+    extra = purpose or []
+    if consent or extra:
+        purposes.append(Purpose.CAPTURE)
+    for name in extra:
+        try:
+            purposes.append(Purpose(name))
+        except ValueError:
+            raise typer.BadParameter(
+                f"unknown purpose {name!r}; use capture, training or evaluation",
+                param_hint="--purpose",
+            ) from None
+    result = do_enroll(_engine(db, config), person, purposes=purposes, actor="cli")
+    out.print_json(json.dumps({"device_id": result.device_id, "token": result.token,
+                               "grants": list(result.grants)}))
+
+
+@events_app.command("count")
+def events_count(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Print how many events (and quarantined events) are stored."""
+    from workprint.store.events import count_events, count_quarantined
+
+    engine = _engine(db, config, migrate=False)
+    out.print_json(json.dumps({"events": count_events(engine),
+                               "quarantined": count_quarantined(engine)}))
+
+
+@events_app.command("dump")
+def events_dump(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(help="Stop after this many events.")] = None,
+) -> None:
+    """Write stored events as JSON lines (wire format v1) to stdout."""
+    import msgspec
+
+    from workprint.store.events import iter_event_rows
+    from workprint.store.rows import row_to_wire
+
+    engine = _engine(db, config, migrate=False)
+    write = sys.stdout.buffer.write
+    for n, row in enumerate(iter_event_rows(engine), start=1):
+        write(msgspec.json.encode(row_to_wire(row)) + b"\n")
+        if limit is not None and n >= limit:
+            break
+    sys.stdout.flush()
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Apply pending schema migrations."""
+    from workprint.store import migrate as migrations
+    from workprint.store.engine import create_engine
+
+    cfg = _collector_config(db, config)
+    engine = create_engine(cfg.db_url)
+    before = migrations.current_revision(engine)
+    after = migrations.upgrade(engine)
+    out.print(f"schema {before or 'empty'} -> {after}")
+
+
+@app.command()
+def doctor(db: DbOption = None) -> None:
+    """Check the environment and say what is missing."""
+    from workprint._doctor import run_checks
+
+    ok = run_checks(out, db)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    events: Annotated[int, typer.Option(help="Events per simulated person.")] = 400,
+    people: Annotated[int, typer.Option(help="Simulated people.")] = 12,
+) -> None:
+    """Run the whole loop on this machine: collector, simulated team, and what was stored."""
+    from workprint.demo.run import run_demo
+
+    _setup_logging("WARNING")
+    run_demo(out, db=db, people=people, events_per_person=events)
+
+
+def main() -> None:
+    """Entry point: runs the CLI, turning every error into one line and an exit code."""
+    try:
+        rc = app(standalone_mode=False)
+    except WorkprintError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2 if not getattr(exc, "retryable", False) else 75)
+    except click.exceptions.Abort:
+        err.print("aborted", markup=False)
+        sys.exit(130)
+    except click.ClickException as exc:
+        err.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        err.print(f"error: {exc.strerror or type(exc).__name__}", markup=False)
+        sys.exit(1)
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The collector: the HTTP ingest service (FastAPI), its auth, admin and portal."""

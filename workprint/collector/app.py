@@ -1,0 +1,361 @@
+"""The collector's ASGI application (FastAPI): ``create_app`` is the one app/server seam.
+
+Routes: ``POST /v1/ingest/batch``, ``GET /v1/policy``, ``GET /healthz``, ``GET /readyz``,
+``GET /metrics``. Every error answer is ``{"code": ..., "detail": ...}`` with the status of
+DESIGN.md section 4, and ``Retry-After`` on 429 and 503. The OpenAPI document is generated
+from the same types the handlers use (the batch schema comes from the event contract).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Any
+
+import anyio
+import msgspec
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import workprint
+from workprint.collector.auth import authenticate, bearer_token
+from workprint.collector.config import CollectorConfig
+from workprint.collector.errors import (
+    BatchTooLarge,
+    CollectorError,
+    Overloaded,
+    Unavailable,
+)
+from workprint.collector.ingest import IngestResult, Limits, Redactor, ingest
+from workprint.collector.metrics import Metrics
+from workprint.core.clock import Clock, SystemClock, to_epoch_ms
+from workprint.core.errors import WorkprintError
+from workprint.core.events import Batch
+from workprint.store import migrate
+from workprint.store.engine import create_engine, read_tx
+from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
+from workprint.store.schema import policies
+
+log = logging.getLogger(__name__)
+
+
+class ErrorBody(msgspec.Struct, frozen=True):
+    """Every non-2xx answer."""
+
+    code: str
+    detail: str
+
+
+class PolicyDocument(msgspec.Struct, frozen=True):
+    """The capture policy agents and SDKs apply (a versioned TOML document)."""
+
+    version: int
+    toml: str
+
+
+class Health(msgspec.Struct, frozen=True):
+    status: str
+    version: str
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(_encoder.encode(value), status, headers, media_type="application/json")
+
+
+def _error(status: int, code: str, detail: str, retry_after: int | None = None) -> Response:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return _json(ErrorBody(code, detail), status, headers)
+
+
+def _default_policy() -> PolicyDocument:
+    text = resources.files("workprint.collector").joinpath("default_policy.toml").read_text()
+    return PolicyDocument(version=1, toml=text)
+
+
+def create_app(
+    config: CollectorConfig | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    redactor: Redactor | None = None,
+) -> FastAPI:
+    """The collector app. Pass ``engine`` to share one (tests); otherwise it is made from
+    ``config.db_url`` at start-up and disposed at shutdown."""
+    cfg = config or CollectorConfig()
+    clk = clock or SystemClock()
+    metrics = Metrics()
+    limits = Limits(cfg.max_batch_events, cfg.max_body_bytes, cfg.flush_interval_ms)
+    state: dict[str, Any] = {"engine": engine, "inflight": 0}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        owned = state["engine"] is None
+        if owned:
+            state["engine"] = create_engine(cfg.db_url, synchronous=cfg.sqlite_synchronous)
+        if cfg.auto_migrate:
+            await anyio.to_thread.run_sync(migrate.upgrade, state["engine"])
+        log.info("collector ready version=%s backend=%s", workprint.__version__,
+                 state["engine"].dialect.name)
+        try:
+            yield
+        finally:
+            if owned:
+                state["engine"].dispose()
+
+    app = FastAPI(
+        title="Workprint collector",
+        version=workprint.__version__,
+        summary="Ingest of consented, redacted work-activity events (wire format v1).",
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    app.state.config = cfg
+
+    def db() -> Engine:
+        eng = state["engine"]
+        if eng is None:  # pragma: no cover - lifespan always sets it
+            raise Unavailable("collector is starting")
+        return eng  # type: ignore[no-any-return]
+
+    @app.exception_handler(CollectorError)
+    async def _collector_error(_r: Request, exc: CollectorError) -> Response:
+        return _error(exc.status, exc.code, str(exc), exc.retry_after)
+
+    @app.exception_handler(StoreError)
+    async def _store_error(_r: Request, exc: StoreError) -> Response:
+        if isinstance(exc, StoreBusy | StoreUnavailable):
+            return _error(503, "unavailable", "store busy or unreachable; retry", 2)
+        log.error("store error code=%s", exc.code)
+        return _error(500, exc.code, "internal store error")
+
+    @app.exception_handler(WorkprintError)
+    async def _wp_error(_r: Request, exc: WorkprintError) -> Response:
+        return _error(400, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_r: Request, exc: RequestValidationError) -> Response:
+        return _error(400, "request_invalid", "request parameters are not valid")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unhandled(_r: Request, exc: Exception) -> Response:
+        log.error("unhandled error type=%s", type(exc).__name__)
+        return _error(500, "internal_error", "internal error")
+
+    @app.post(
+        "/v1/ingest/batch",
+        summary="Ingest a batch of events",
+        description=(
+            "Answers only after the batch is committed. Duplicates (same event_id, same "
+            "content) are acknowledged and never stored twice; invalid events are quarantined "
+            "while the valid rest is kept. Body: a v1 batch as JSON, optionally gzip."
+        ),
+        response_class=Response,
+        responses={
+            200: {"description": "Committed", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/IngestResult"}}}},
+            **{
+                status: {"description": text, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/ErrorBody"}}}}
+                for status, text in (
+                    (400, "Body undecodable or not a batch (code body_invalid)"),
+                    (401, "Missing or unknown device token (code token_invalid)"),
+                    (403, "No live capture consent; nothing stored (code consent_missing)"),
+                    (410, "Device revoked (code device_revoked)"),
+                    (413, "Too many events or bytes; split the batch (code batch_too_large)"),
+                    (415, "Content-Encoding not gzip or identity (code encoding_unsupported)"),
+                    (429, "Too many batches in flight; honour Retry-After (code overloaded)"),
+                    (503, "Store busy or unreachable; honour Retry-After (code unavailable)"),
+                )
+            },
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Batch"}}},
+            },
+            "security": [{"deviceToken": []}],
+        },
+    )
+    async def ingest_batch(request: Request) -> Response:
+        token = bearer_token(request.headers.get("authorization"))
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > cfg.max_body_bytes:
+            raise BatchTooLarge(f"body exceeds {cfg.max_body_bytes} bytes; split the batch")
+        if state["inflight"] >= cfg.max_inflight_batches:
+            metrics.batches.labels("429", "overloaded").inc()
+            raise Overloaded("too many batches in flight; retry after the delay")
+        state["inflight"] += 1
+        metrics.inflight.inc()
+        try:
+            body = await _read_body(request, cfg.max_body_bytes)
+            started = time.perf_counter()
+            answer, result = await anyio.to_thread.run_sync(
+                ingest, db(), token, body, request.headers.get("content-encoding"), limits,
+                to_epoch_ms(clk.now()), redactor,
+            )
+            metrics.latency.observe(time.perf_counter() - started)
+        except CollectorError as exc:
+            metrics.batches.labels(str(exc.status), exc.code).inc()
+            raise
+        except (StoreBusy, StoreUnavailable):
+            metrics.batches.labels("503", "unavailable").inc()
+            raise
+        finally:
+            state["inflight"] -= 1
+            metrics.inflight.dec()
+        metrics.batches.labels("200", "ok").inc()
+        metrics.events.labels("accepted").inc(answer.accepted)
+        metrics.events.labels("duplicate").inc(len(answer.duplicates))
+        metrics.events.labels("quarantined").inc(len(answer.quarantined))
+        for q in answer.quarantined:
+            metrics.quarantined.labels(q.code).inc()
+        metrics.gaps.inc(result.gaps_opened)
+        metrics.bytes.inc(len(body))
+        return _json(answer)
+
+    @app.get(
+        "/v1/policy",
+        summary="The capture policy for agents and SDKs",
+        response_class=Response,
+        responses={
+            200: {"description": "The active policy", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/PolicyDocument"}}}},
+            304: {"description": "Unchanged since the ETag sent in If-None-Match"},
+            401: {"description": "Missing or unknown device token", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+            403: {"description": "No live capture consent", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+            410: {"description": "Device revoked", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+            503: {"description": "Store unavailable", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+        },
+        openapi_extra={"security": [{"deviceToken": []}]},
+    )
+    async def get_policy(request: Request) -> Response:
+        token = bearer_token(request.headers.get("authorization"))
+        await anyio.to_thread.run_sync(authenticate, db(), token)
+        doc = await anyio.to_thread.run_sync(_active_policy, db())
+        body = _encoder.encode(doc)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, 200, {"ETag": etag}, media_type="application/json")
+
+    @app.get(
+        "/healthz",
+        summary="Liveness",
+        response_class=Response,
+        responses={200: {"description": "Process is up", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Health"}}}}},
+    )
+    async def healthz() -> Response:
+        return _json(Health("ok", workprint.__version__))
+
+    @app.get(
+        "/readyz",
+        summary="Readiness: store reachable and schema current",
+        response_class=Response,
+        responses={
+            200: {"description": "Ready", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Health"}}}},
+            503: {"description": "Not ready", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+        },
+    )
+    async def readyz() -> Response:
+        try:
+            await anyio.to_thread.run_sync(migrate.require_current, db())
+        except StoreError as exc:
+            return _error(503, "not_ready", str(exc), 2)
+        return _json(Health("ready", workprint.__version__))
+
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics (no personal data, no per-device series)",
+        response_class=Response,
+        responses={200: {"description": "Prometheus text format", "content": {
+            "text/plain": {"schema": {"type": "string"}}}}},
+    )
+    async def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        _, components = msgspec.json.schema_components(
+            [Batch, IngestResult, ErrorBody, PolicyDocument, Health],
+            ref_template="#/components/schemas/{name}",
+        )
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(components)
+        doc["components"]["securitySchemes"] = {
+            "deviceToken": {"type": "http", "scheme": "bearer",
+                            "description": "Device token from `workprint enroll`."}
+        }
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BatchTooLarge(f"body exceeds {limit} bytes; split the batch")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _active_policy(engine: Engine) -> PolicyDocument:
+    with read_tx(engine) as conn:
+        row = conn.execute(
+            sa.select(policies.c.version, policies.c.document)
+            .where(policies.c.active.is_(True))
+            .order_by(policies.c.version.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return _default_policy()
+    return PolicyDocument(version=row.version, toml=row.document)
+
+
+def app_from_env() -> FastAPI:
+    """App factory for multi-worker servers: settings from the environment and the file
+    named by ``WORKPRINT_CONFIG``."""
+    import os
+    from pathlib import Path
+
+    from workprint.core.config import load_section, read_toml
+
+    path = os.environ.get("WORKPRINT_CONFIG")
+    cfg = load_section(
+        CollectorConfig, "collector", toml=read_toml(Path(path) if path else None)
+    )
+    return create_app(cfg)

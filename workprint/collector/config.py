@@ -1,0 +1,43 @@
+"""Settings of the collector (section ``[collector]``, env ``WORKPRINT_COLLECTOR__*``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from workprint.core.config import default_data_dir
+
+
+def default_db_url() -> str:
+    """The embedded SQLite database under the data directory."""
+    return f"sqlite:///{default_data_dir() / 'workprint.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorConfig:
+    db: str = ""
+    """Database URL: ``sqlite:///PATH`` (embedded default, under the data directory) or
+    ``postgresql://USER@HOST:PORT/DB``. Empty means the embedded default."""
+    host: str = "127.0.0.1"
+    """Address to listen on. Loopback by default; put a TLS proxy in front for a network."""
+    port: int = 8787
+    """TCP port to listen on."""
+    max_batch_events: int = 1000
+    """Most events accepted in one batch; larger batches get 413 and the agent splits them."""
+    max_body_bytes: int = 16 * 1024 * 1024
+    """Most bytes of a batch body after gzip decompression; larger bodies get 413."""
+    flush_interval_ms: int = 3000
+    """Hint to agents: how often to send a batch when events trickle in."""
+    max_inflight_batches: int = 64
+    """Batches processed at once; beyond this the collector answers 429 with Retry-After."""
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    """SQLite durability: FULL survives power loss, NORMAL survives process crashes only."""
+    auto_migrate: bool = True
+    """Apply pending schema migrations at start-up (the embedded default); turn off where a
+    deployment runs ``workprint db upgrade`` itself."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """Log level of the collector's own log lines (never payloads)."""
+
+    @property
+    def db_url(self) -> str:
+        return self.db or default_db_url()

@@ -1,0 +1,1 @@
+"""Governance: the consent ledger, the audit log, subject rights and retention."""

@@ -1,0 +1,1 @@
+"""The store: one schema over SQLite (embedded default) and PostgreSQL, via SQLAlchemy Core."""

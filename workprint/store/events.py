@@ -1,0 +1,334 @@
+"""Writing and reading events: one transaction per batch, permanent dedup by ``event_id``.
+
+The write path (:func:`write_batch`) inserts every new event with ``ON CONFLICT DO NOTHING``
+and learns from ``RETURNING`` which ones were new. For the rest it compares the stored content
+fingerprint: equal means a duplicate (acknowledged, not stored again), different means an
+``id_collision`` (quarantined with its original bytes). Sequence gaps, clock skew and the batch
+record are written in the same transaction, so a batch is either wholly committed or not at
+all, and the caller acknowledges only after the commit returns.
+
+Rows are inserted in ``event_id`` order, so two concurrent batches that share ids take their
+row locks in the same order on PostgreSQL and cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from workprint.store import seqgaps
+from workprint.store.engine import is_sqlite, read_tx, write_tx
+from workprint.store.schema import batches, devices, events, quarantine, seq_gaps, streams
+
+# SQLite allows 32766 bound parameters per statement; keep IN lists well below it.
+_IN_CHUNK = 900
+# Rows per multi-row INSERT: 24 columns x 1000 rows stays under both engines' parameter limits.
+_INSERT_CHUNK = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRow:
+    """An event that could not be accepted, kept with its original bytes."""
+
+    index: int | None
+    event_id: str | None
+    code: str
+    reason: str
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BatchWrite:
+    """Everything one batch writes, prepared by the collector."""
+
+    batch_id: str
+    device_id: str
+    person_id: str
+    received_at_ms: int
+    sent_at_ms: int
+    agent_name: str
+    agent_version: str
+    events_total: int
+    rows: Sequence[dict[str, Any]]
+    """Event rows keyed by column name; each has ``event_id``, ``fingerprint``, ``stream``,
+    ``seq``, ``raw_index`` (position in the batch) and ``raw`` (the original bytes), the last
+    two are not stored in ``events``."""
+    quarantined: Sequence[QuarantineRow] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What the store did with a batch."""
+
+    accepted: int
+    duplicates: list[str]
+    quarantined: list[QuarantineRow] = field(default_factory=list)
+    gaps_opened: int = 0
+
+
+def _dialect_insert(conn: Connection, table: sa.Table) -> Any:  # noqa: ANN401
+    return (sqlite.insert if is_sqlite(conn) else postgresql.insert)(table)
+
+
+def _event_columns() -> list[str]:
+    return [c.name for c in events.columns if c.name != "pk"]
+
+
+_EVENT_COLUMNS = _event_columns()
+
+
+def write_batch(engine: Engine, batch: BatchWrite) -> WriteResult:
+    """Commit one batch; returns only after the transaction is durable."""
+    with write_tx(engine) as conn:
+        return _write(conn, batch)
+
+
+def _insert_sql(conn: Connection, nrows: int) -> str:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    one = "(" + ", ".join([mark] * len(_EVENT_COLUMNS)) + ")"
+    return (
+        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES "
+        + ", ".join([one] * nrows)
+        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
+
+
+def _pg_array_type(column: sa.Column[Any]) -> tuple[str, str]:
+    """(array type of the parameter, cast applied to each element) for a column."""
+    kind = column.type
+    if isinstance(kind, sa.JSON):
+        return "text[]", "::jsonb"
+    if isinstance(kind, sa.LargeBinary):
+        return "bytea[]", ""
+    if isinstance(kind, sa.BigInteger):
+        return "int8[]", ""
+    if isinstance(kind, sa.Integer):
+        return "int4[]", ""
+    return "text[]", ""
+
+
+def _pg_insert_sql() -> str:
+    types = [_pg_array_type(events.c[c]) for c in _EVENT_COLUMNS]
+    arrays = ", ".join(f"%b::{t}" for t, _ in types)
+    names = [f"c{i}" for i in range(len(_EVENT_COLUMNS))]
+    select = ", ".join(f"{n}{cast}" for n, (_, cast) in zip(names, types, strict=True))
+    return (
+        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+        f"SELECT {select} FROM unnest({arrays}) AS u({', '.join(names)}) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
+
+
+_PG_INSERT = _pg_insert_sql()
+
+
+def _insert_events(conn: Connection, ordered: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert the rows; returns the ids that were new (``RETURNING``).
+
+    Values go straight to the driver, skipping per-row parameter processing: on PostgreSQL as
+    one array per column through ``unnest`` (a fixed, prepared statement), on SQLite as one
+    multi-row ``VALUES`` statement per chunk.
+    """
+    if not is_sqlite(conn):
+        columns = tuple([r[c] for r in ordered] for c in _EVENT_COLUMNS)
+        # %b: binary array parameters; text-format arrays would escape every JSON quote.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cur:
+            cur.execute(_PG_INSERT, columns)
+            return {row[0] for row in cur.fetchall()}
+    inserted: set[str] = set()
+    for start in range(0, len(ordered), _INSERT_CHUNK):
+        chunk = ordered[start : start + _INSERT_CHUNK]
+        params = tuple(r[c] for r in chunk for c in _EVENT_COLUMNS)
+        result = conn.exec_driver_sql(_insert_sql(conn, len(chunk)), params)
+        inserted.update(row[0] for row in result)
+    return inserted
+
+
+def _write(conn: Connection, batch: BatchWrite) -> WriteResult:
+    ordered = sorted(batch.rows, key=lambda r: r["event_id"])
+    inserted = _insert_events(conn, ordered) if ordered else set()
+
+    duplicates: list[str] = []
+    quarantined = list(batch.quarantined)
+    rejected = [r for r in ordered if r["event_id"] not in inserted]
+    if rejected:
+        stored = _fingerprints(conn, [r["event_id"] for r in rejected])
+        for row in rejected:
+            if stored.get(row["event_id"]) == row["fingerprint"]:
+                duplicates.append(row["event_id"])
+            else:
+                quarantined.append(
+                    QuarantineRow(
+                        index=row["raw_index"],
+                        event_id=row["event_id"],
+                        code="id_collision",
+                        reason="an event with this event_id and different content is stored",
+                        raw=row["raw"],
+                    )
+                )
+
+    if quarantined:
+        conn.execute(
+            quarantine.insert(),
+            [
+                {
+                    "batch_id": batch.batch_id,
+                    "device_id": batch.device_id,
+                    "person_id": batch.person_id,
+                    "event_index": q.index,
+                    "event_id": q.event_id,
+                    "code": q.code,
+                    "reason": q.reason,
+                    "raw": q.raw,
+                    "received_at_ms": batch.received_at_ms,
+                }
+                for q in quarantined
+            ],
+        )
+
+    new_rows = [r for r in ordered if r["event_id"] in inserted]
+    gaps_opened = _track_streams(conn, batch, new_rows)
+
+    skew = batch.received_at_ms - batch.sent_at_ms
+    conn.execute(
+        _dialect_insert(conn, batches)
+        .values(
+            batch_id=batch.batch_id,
+            device_id=batch.device_id,
+            received_at_ms=batch.received_at_ms,
+            sent_at_ms=batch.sent_at_ms,
+            skew_ms=skew,
+            agent_name=batch.agent_name,
+            agent_version=batch.agent_version,
+            events_total=batch.events_total,
+            accepted=len(inserted),
+            duplicates=len(duplicates),
+            quarantined=len(quarantined),
+        )
+        .on_conflict_do_nothing(index_elements=["batch_id"])
+    )
+    conn.execute(
+        devices.update()
+        .where(devices.c.device_id == batch.device_id)
+        .values(last_skew_ms=skew, last_seen_ms=batch.received_at_ms)
+    )
+    return WriteResult(
+        accepted=len(inserted),
+        duplicates=duplicates,
+        quarantined=quarantined,
+        gaps_opened=gaps_opened,
+    )
+
+
+def _fingerprints(conn: Connection, ids: list[str]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        rows = conn.execute(
+            sa.select(events.c.event_id, events.c.fingerprint).where(
+                events.c.event_id.in_(chunk)
+            )
+        )
+        found.update({r.event_id: bytes(r.fingerprint) for r in rows})
+    return found
+
+
+def _track_streams(conn: Connection, batch: BatchWrite, rows: Sequence[dict[str, Any]]) -> int:
+    by_stream: dict[str, list[int]] = {}
+    for r in rows:
+        by_stream.setdefault(r["stream"], []).append(r["seq"])
+    opened = 0
+    for stream, seqs in sorted(by_stream.items()):
+        key = (streams.c.device_id == batch.device_id) & (streams.c.stream == stream)
+        conn.execute(
+            _dialect_insert(conn, streams)
+            .values(device_id=batch.device_id, stream=stream, max_seq=0, events=0)
+            .on_conflict_do_nothing(index_elements=["device_id", "stream"])
+        )
+        query = sa.select(streams.c.max_seq).where(key)
+        if not is_sqlite(conn):
+            query = query.with_for_update()
+        max_seq = conn.execute(query).scalar_one()
+        gap_key = (seq_gaps.c.device_id == batch.device_id) & (seq_gaps.c.stream == stream)
+        old = []
+        if min(seqs) <= max_seq:
+            old = [
+                (r.from_seq, r.to_seq)
+                for r in conn.execute(sa.select(seq_gaps.c.from_seq, seq_gaps.c.to_seq).where(gap_key))
+            ]
+        new_max, new_gaps = seqgaps.advance(max_seq, old, seqs)
+        removed = set(old) - set(new_gaps)
+        added = set(new_gaps) - set(old)
+        for lo, _hi in sorted(removed):
+            conn.execute(seq_gaps.delete().where(gap_key & (seq_gaps.c.from_seq == lo)))
+        if added:
+            conn.execute(
+                seq_gaps.insert(),
+                [
+                    {
+                        "device_id": batch.device_id,
+                        "stream": stream,
+                        "from_seq": lo,
+                        "to_seq": hi,
+                        "detected_at_ms": batch.received_at_ms,
+                    }
+                    for lo, hi in sorted(added)
+                ],
+            )
+            opened += sum(1 for lo, _ in added if lo > max_seq)
+        conn.execute(
+            streams.update()
+            .where(key)
+            .values(max_seq=new_max, events=streams.c.events + len(seqs))
+        )
+    return opened
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def count_events(engine: Engine) -> int:
+    with read_tx(engine) as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+
+
+def count_quarantined(engine: Engine) -> int:
+    with read_tx(engine) as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(quarantine)).scalar_one()
+        )
+
+
+def iter_event_rows(engine: Engine, *, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every stored event row in storage order, read in bounded chunks (keyset paging)."""
+    last = 0
+    while True:
+        with read_tx(engine) as conn:
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    sa.select(events).where(events.c.pk > last).order_by(events.c.pk).limit(chunk)
+                )
+            ]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["pk"]
+
+
+def list_gaps(engine: Engine, device_id: str) -> list[tuple[str, int, int]]:
+    """Open sequence gaps of one device as ``(stream, from_seq, to_seq)``."""
+    with read_tx(engine) as conn:
+        rows = conn.execute(
+            sa.select(seq_gaps.c.stream, seq_gaps.c.from_seq, seq_gaps.c.to_seq)
+            .where(seq_gaps.c.device_id == device_id)
+            .order_by(seq_gaps.c.stream, seq_gaps.c.from_seq)
+        )
+        return [(r.stream, r.from_seq, r.to_seq) for r in rows]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store schema, numbered; applied by ``workprint db upgrade``."""

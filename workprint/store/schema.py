@@ -1,0 +1,195 @@
+"""The store schema: one set of tables for SQLite and PostgreSQL (SQLAlchemy 2 Core).
+
+Migrations under ``migrations/versions`` create exactly these tables; a test compares the
+migrated database with this metadata and fails on any difference.
+
+Times are stored as integer milliseconds since the Unix epoch (UTC): exact, sortable, and
+the same on both engines. JSON columns hold JSON text on SQLite and ``JSONB`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import JSON
+
+SCHEMA_VERSION: Final = 1
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+"""JSON column; values are bound as pre-encoded JSON text (see ``engine.py``)."""
+
+people = Table(
+    "people",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("display_name", String(256), nullable=True),
+    Column("created_at_ms", BigInteger, nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("person_id", String(64), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("revoked_at_ms", BigInteger, nullable=True),
+    Column("last_skew_ms", BigInteger, nullable=True),
+    Column("last_seen_ms", BigInteger, nullable=True),
+)
+
+consent_notices = Table(
+    "consent_notices",
+    metadata,
+    Column("notice_version", String(64), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("published_at_ms", BigInteger, nullable=False),
+)
+
+consent_grants = Table(
+    "consent_grants",
+    metadata,
+    Column("grant_id", String(64), primary_key=True),
+    Column("person_id", String(64), ForeignKey("people.person_id"), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column(
+        "notice_version",
+        String(64),
+        ForeignKey("consent_notices.notice_version"),
+        nullable=False,
+    ),
+    Column("granted_at_ms", BigInteger, nullable=False),
+    Column("withdrawn_at_ms", BigInteger, nullable=True),
+    Index(None, "person_id", "purpose"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("fingerprint", LargeBinary(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("stream", String(8), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("person_id", String(64), nullable=False),
+    Column("session_id", String(36), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("occurred_at_ms", BigInteger, nullable=False),
+    Column("received_at_ms", BigInteger, nullable=False),
+    Column("tz_offset_min", Integer, nullable=False),
+    Column("duration_ms", BigInteger, nullable=False),
+    Column("app", String(256), nullable=True),
+    Column("window_title", Text, nullable=True),
+    Column("url", Text, nullable=True),
+    Column("tab_id", BigInteger, nullable=True),
+    Column("capture_mode", String(16), nullable=False),
+    Column("policy_version", String(256), nullable=False),
+    Column("grant_id", String(256), nullable=False),
+    Column("notice_version", String(256), nullable=False),
+    Column("batch_id", String(36), nullable=False),
+    Column("target", Json, nullable=True),
+    Column("payload", Json, nullable=False),
+    Column("redactions", Json, nullable=True),
+    Index(None, "person_id", "occurred_at_ms"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("device_id", String(64), nullable=False),
+    Column("received_at_ms", BigInteger, nullable=False),
+    Column("sent_at_ms", BigInteger, nullable=False),
+    Column("skew_ms", BigInteger, nullable=False),
+    Column("agent_name", String(128), nullable=False),
+    Column("agent_version", String(256), nullable=False),
+    Column("events_total", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("batch_id", String(36), nullable=True),
+    Column("device_id", String(64), nullable=False),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("event_index", Integer, nullable=True),
+    Column("event_id", String(36), nullable=True),
+    Column("code", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("received_at_ms", BigInteger, nullable=False),
+)
+
+streams = Table(
+    "streams",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("stream", String(8), primary_key=True),
+    Column("max_seq", BigInteger, nullable=False),
+    Column("events", BigInteger, nullable=False),
+)
+
+seq_gaps = Table(
+    "seq_gaps",
+    metadata,
+    Column("device_id", String(64), nullable=False),
+    Column("stream", String(8), nullable=False),
+    Column("from_seq", BigInteger, nullable=False),
+    Column("to_seq", BigInteger, nullable=False),
+    Column("detected_at_ms", BigInteger, nullable=False),
+    UniqueConstraint("device_id", "stream", "from_seq"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(128), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("details", Json, nullable=True),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("document", Text, nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
