@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from typer.exceptions import TyperException
 
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
@@ -32,13 +32,22 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+
+def _fail(message: str, code: int) -> None:
+    """One line on stderr, then exit: the only way the CLI reports a failure."""
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    sys.exit(code)
+
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (sqlite:///PATH or postgresql://HOST/DB). "
-                 "Default: the embedded SQLite file under the data directory."),
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///PATH or postgresql://HOST/DB). "
+        "Default: the embedded SQLite file under the data directory.",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file.", exists=False)
@@ -104,13 +113,16 @@ def serve(
             env["WORKPRINT_CONFIG"] = str(config)
         os.environ.update(env)
         uvicorn.run(
-            "workprint.collector.app:app_from_env", factory=True, host=cfg.host,
-            port=cfg.port, workers=workers, access_log=False, log_config=None,
+            "workprint.collector.app:app_from_env",
+            factory=True,
+            host=cfg.host,
+            port=cfg.port,
+            workers=workers,
+            access_log=False,
+            log_config=None,
         )
         return
-    uvicorn.run(
-        create_app(cfg), host=cfg.host, port=cfg.port, access_log=False, log_config=None
-    )
+    uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port, access_log=False, log_config=None)
 
 
 @app.command()
@@ -121,8 +133,10 @@ def enroll(
     ] = False,
     purpose: Annotated[
         list[str] | None,
-        typer.Option("--purpose", help="Also grant this purpose (training, evaluation); "
-                     "repeatable. Implies --consent."),
+        typer.Option(
+            "--purpose",
+            help="Also grant this purpose (training, evaluation); repeatable. Implies --consent.",
+        ),
     ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -144,8 +158,11 @@ def enroll(
                 param_hint="--purpose",
             ) from None
     result = do_enroll(_engine(db, config), person, purposes=purposes, actor="cli")
-    out.print_json(json.dumps({"device_id": result.device_id, "token": result.token,
-                               "grants": list(result.grants)}))
+    out.print_json(
+        json.dumps(
+            {"device_id": result.device_id, "token": result.token, "grants": list(result.grants)}
+        )
+    )
 
 
 @events_app.command("count")
@@ -154,8 +171,9 @@ def events_count(db: DbOption = None, config: ConfigOption = None) -> None:
     from workprint.store.events import count_events, count_quarantined
 
     engine = _engine(db, config, migrate=False)
-    out.print_json(json.dumps({"events": count_events(engine),
-                               "quarantined": count_quarantined(engine)}))
+    out.print_json(
+        json.dumps({"events": count_events(engine), "quarantined": count_quarantined(engine)})
+    )
 
 
 @events_app.command("dump")
@@ -219,21 +237,17 @@ def main() -> None:
     try:
         rc = app(standalone_mode=False)
     except WorkprintError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        sys.exit(2 if not getattr(exc, "retryable", False) else 75)
-    except click.exceptions.Abort:
-        err.print("aborted", markup=False)
-        sys.exit(130)
-    except click.ClickException as exc:
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+        _fail(str(exc), 75 if getattr(exc, "retryable", False) else 2)
+    except typer.Abort:
+        _fail("aborted", 130)
+    except TyperException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
-        err.print(f"error: {exc.strerror or type(exc).__name__}", markup=False)
-        sys.exit(1)
+        _fail(exc.strerror or type(exc).__name__, 1)
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

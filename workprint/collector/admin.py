@@ -47,9 +47,7 @@ def enroll(
 ) -> Enrollment:
     """Create the person if new, a device with a fresh token, and the given consent grants."""
     if not _PERSON_ID.match(person_id):
-        raise UnknownPerson(
-            "person id must be 1-64 letters, digits or . _ @ - characters"
-        )
+        raise UnknownPerson("person id must be 1-64 letters, digits or . _ @ - characters")
     now = to_epoch_ms((clock or SystemClock()).now())
     device_id = f"dev_{uuid7().replace('-', '')}"
     token = new_token("wpd")
@@ -70,7 +68,11 @@ def enroll(
             )
         )
         audit.append(
-            conn, at_ms=now, actor=actor, action="device.enroll", subject=person_id,
+            conn,
+            at_ms=now,
+            actor=actor,
+            action="device.enroll",
+            subject=person_id,
             details={"device_id": device_id},
         )
         wanted = list(dict.fromkeys(purposes))
@@ -81,14 +83,13 @@ def enroll(
             notice = consent.current_notice(conn)
             assert notice is not None
             for purpose in wanted:
-                grants.append(
-                    consent.grant(conn, person_id, purpose, notice, now, actor).grant_id
-                )
+                grants.append(consent.grant(conn, person_id, purpose, notice, now, actor).grant_id)
     return Enrollment(device_id, token, person_id, tuple(grants))
 
 
-def revoke(engine: Engine, device_id: str, *, actor: str = "admin",
-           clock: Clock | None = None) -> bool:
+def revoke(
+    engine: Engine, device_id: str, *, actor: str = "admin", clock: Clock | None = None
+) -> bool:
     """Revoke a device: its token then gets 410. Returns False if no such active device."""
     now = to_epoch_ms((clock or SystemClock()).now())
     with write_tx(engine) as conn:
@@ -98,6 +99,5 @@ def revoke(engine: Engine, device_id: str, *, actor: str = "admin",
             .values(status="revoked", revoked_at_ms=now)
         )
         if result.rowcount:
-            audit.append(conn, at_ms=now, actor=actor, action="device.revoke",
-                         subject=device_id)
+            audit.append(conn, at_ms=now, actor=actor, action="device.revoke", subject=device_id)
         return bool(result.rowcount)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -70,6 +70,16 @@ class Health(msgspec.Struct, frozen=True):
 
 _encoder = msgspec.json.Encoder()
 
+API_CODES: dict[str, str] = {
+    "not_found": "404: no such route",
+    "method_not_allowed": "405: the route exists with another method",
+    "request_invalid": "400: query or header parameters are not valid",
+    "not_ready": "503 from /readyz: store unreachable or schema not current",
+    "internal_error": "500: a defect; the log has the error type, never the payload",
+    "http_error": "another HTTP-level error from the server framework",
+}
+"""Codes the API answers with that are not raised as Workprint errors."""
+
 
 def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(_encoder.encode(value), status, headers, media_type="application/json")
@@ -104,11 +114,18 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         owned = state["engine"] is None
         if owned:
-            state["engine"] = create_engine(cfg.db_url, synchronous=cfg.sqlite_synchronous)
+            state["engine"] = create_engine(
+                cfg.db_url,
+                synchronous=cfg.sqlite_synchronous,
+                busy_timeout_ms=cfg.sqlite_busy_timeout_ms,
+            )
         if cfg.auto_migrate:
             await anyio.to_thread.run_sync(migrate.upgrade, state["engine"])
-        log.info("collector ready version=%s backend=%s", workprint.__version__,
-                 state["engine"].dialect.name)
+        log.info(
+            "collector ready version=%s backend=%s",
+            workprint.__version__,
+            state["engine"].dialect.name,
+        )
         try:
             yield
         finally:
@@ -169,11 +186,19 @@ def create_app(
         ),
         response_class=Response,
         responses={
-            200: {"description": "Committed", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/IngestResult"}}}},
+            200: {
+                "description": "Committed",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}
+                },
+            },
             **{
-                status: {"description": text, "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/ErrorBody"}}}}
+                status: {
+                    "description": text,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                    },
+                }
                 for status, text in (
                     (400, "Body undecodable or not a batch (code body_invalid)"),
                     (401, "Missing or unknown device token (code token_invalid)"),
@@ -189,8 +214,7 @@ def create_app(
         openapi_extra={
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/Batch"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}},
             },
             "security": [{"deviceToken": []}],
         },
@@ -209,8 +233,14 @@ def create_app(
             body = await _read_body(request, cfg.max_body_bytes)
             started = time.perf_counter()
             answer, result = await anyio.to_thread.run_sync(
-                ingest, db(), token, body, request.headers.get("content-encoding"), limits,
-                to_epoch_ms(clk.now()), redactor,
+                ingest,
+                db(),
+                token,
+                body,
+                request.headers.get("content-encoding"),
+                limits,
+                to_epoch_ms(clk.now()),
+                redactor,
             )
             metrics.latency.observe(time.perf_counter() - started)
         except CollectorError as exc:
@@ -237,17 +267,37 @@ def create_app(
         summary="The capture policy for agents and SDKs",
         response_class=Response,
         responses={
-            200: {"description": "The active policy", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/PolicyDocument"}}}},
+            200: {
+                "description": "The active policy",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PolicyDocument"}}
+                },
+            },
             304: {"description": "Unchanged since the ETag sent in If-None-Match"},
-            401: {"description": "Missing or unknown device token", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-            403: {"description": "No live capture consent", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-            410: {"description": "Device revoked", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-            503: {"description": "Store unavailable", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+            401: {
+                "description": "Missing or unknown device token",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            },
+            403: {
+                "description": "No live capture consent",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            },
+            410: {
+                "description": "Device revoked",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            },
+            503: {
+                "description": "Store unavailable",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            },
         },
         openapi_extra={"security": [{"deviceToken": []}]},
     )
@@ -265,8 +315,14 @@ def create_app(
         "/healthz",
         summary="Liveness",
         response_class=Response,
-        responses={200: {"description": "Process is up", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Health"}}}}},
+        responses={
+            200: {
+                "description": "Process is up",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
+                },
+            }
+        },
     )
     async def healthz() -> Response:
         return _json(Health("ok", workprint.__version__))
@@ -276,10 +332,18 @@ def create_app(
         summary="Readiness: store reachable and schema current",
         response_class=Response,
         responses={
-            200: {"description": "Ready", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Health"}}}},
-            503: {"description": "Not ready", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+            200: {
+                "description": "Ready",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
+                },
+            },
+            503: {
+                "description": "Not ready",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                },
+            },
         },
     )
     async def readyz() -> Response:
@@ -293,8 +357,12 @@ def create_app(
         "/metrics",
         summary="Prometheus metrics (no personal data, no per-device series)",
         response_class=Response,
-        responses={200: {"description": "Prometheus text format", "content": {
-            "text/plain": {"schema": {"type": "string"}}}}},
+        responses={
+            200: {
+                "description": "Prometheus text format",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        },
     )
     async def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -312,8 +380,11 @@ def create_app(
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         schemas.update(components)
         doc["components"]["securitySchemes"] = {
-            "deviceToken": {"type": "http", "scheme": "bearer",
-                            "description": "Device token from `workprint enroll`."}
+            "deviceToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Device token from `workprint enroll`.",
+            }
         }
         app.openapi_schema = doc
         return doc
@@ -355,7 +426,5 @@ def app_from_env() -> FastAPI:
     from workprint.core.config import load_section, read_toml
 
     path = os.environ.get("WORKPRINT_CONFIG")
-    cfg = load_section(
-        CollectorConfig, "collector", toml=read_toml(Path(path) if path else None)
-    )
+    cfg = load_section(CollectorConfig, "collector", toml=read_toml(Path(path) if path else None))
     return create_app(cfg)

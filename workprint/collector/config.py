@@ -29,9 +29,12 @@ class CollectorConfig:
     flush_interval_ms: int = 3000
     """Hint to agents: how often to send a batch when events trickle in."""
     max_inflight_batches: int = 64
-    """Batches processed at once; beyond this the collector answers 429 with Retry-After."""
+    """Batches processed at once; beyond this the collector answers 429 with Retry-After.
+    0 refuses every batch (drain mode for maintenance)."""
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     """SQLite durability: FULL survives power loss, NORMAL survives process crashes only."""
+    sqlite_busy_timeout_ms: int = 30_000
+    """How long a SQLite write waits for the lock before the batch gets 503 + Retry-After."""
     auto_migrate: bool = True
     """Apply pending schema migrations at start-up (the embedded default); turn off where a
     deployment runs ``workprint db upgrade`` itself."""

@@ -6,6 +6,8 @@ from workprint.core.errors import Terminal, Transient, WorkprintError
 
 
 class CollectorError(WorkprintError):
+    """A defect in the collector; the log has the error type, never the payload."""
+
     status: int = 500
     code = "internal_error"
     retry_after: int | None = None

@@ -29,6 +29,16 @@ from workprint.store.rows import event_to_row
 
 log = logging.getLogger(__name__)
 
+QUARANTINE_CODES: dict[str, str] = {
+    "schema_violation": "the event does not satisfy the v1 contract (the reason names the path)",
+    "id_collision": "an event with this event_id and different content is already stored or "
+    "earlier in the batch",
+    "device_mismatch": "the event's device_id is not the authenticated device",
+    "consent_mismatch": "consent.grant_id is not a live capture grant of the device's person",
+    "policy_violation": "the event claims capture mode 'off', under which nothing may exist",
+}
+"""Codes of per-event quarantine results (the batch itself is answered 200)."""
+
 Redactor = Callable[[Event], Event]
 """Re-applies the privacy policy at the collector (defence in depth)."""
 
@@ -134,8 +144,13 @@ def prepare(
             event = decode_event(raw_bytes)
         except ContractError as exc:
             quarantined.append(
-                QuarantineRow(index, _lenient_event_id(raw_bytes), "schema_violation",
-                              _public_reason(exc), raw_bytes)
+                QuarantineRow(
+                    index,
+                    _lenient_event_id(raw_bytes),
+                    "schema_violation",
+                    _public_reason(exc),
+                    raw_bytes,
+                )
             )
             continue
         event_id = event.event_id
@@ -154,9 +169,13 @@ def prepare(
                 repeats.append(event_id)
             else:
                 quarantined.append(
-                    QuarantineRow(index, event_id, "id_collision",
-                                  "event_id repeated in the batch with different content",
-                                  raw_bytes)
+                    QuarantineRow(
+                        index,
+                        event_id,
+                        "id_collision",
+                        "event_id repeated in the batch with different content",
+                        raw_bytes,
+                    )
                 )
             continue
         seen[event_id] = row["fingerprint"]
@@ -215,15 +234,21 @@ def ingest(
         batch_id=prepared.write.batch_id,
         accepted=result.accepted,
         duplicates=prepared.in_batch_duplicates + result.duplicates,
-        quarantined=[Quarantined(q.index, q.event_id, q.code, q.reason)
-                     for q in result.quarantined],
+        quarantined=[
+            Quarantined(q.index, q.event_id, q.code, q.reason) for q in result.quarantined
+        ],
         hints=Hints(limits.max_batch_events, limits.flush_interval_ms),
     )
     log.info(
         "batch committed batch_id=%s device_id=%s events=%d accepted=%d duplicates=%d "
         "quarantined=%d bytes=%d ms=%.1f",
-        answer.batch_id, auth.device_id, len(batch.events), answer.accepted,
-        len(answer.duplicates), len(answer.quarantined), len(raw),
+        answer.batch_id,
+        auth.device_id,
+        len(batch.events),
+        answer.accepted,
+        len(answer.duplicates),
+        len(answer.quarantined),
+        len(raw),
         (time.perf_counter() - started) * 1000,
     )
     return answer, result

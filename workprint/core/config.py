@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import itertools
 import os
 import tomllib
 import types
@@ -105,7 +106,9 @@ def _cast(name: str, hint: Any, raw: Any) -> Any:
     if hint is str:
         return str(raw)
     if origin is tuple:
-        items = ast.literal_eval(raw) if isinstance(raw, str) and raw.startswith(("(", "[")) else raw
+        items = (
+            ast.literal_eval(raw) if isinstance(raw, str) and raw.startswith(("(", "[")) else raw
+        )
         if isinstance(items, str):
             items = [p.strip() for p in items.split(",") if p.strip()]
         return tuple(_cast(name, get_args(hint)[0], i) for i in items)
@@ -152,7 +155,7 @@ def field_docs(cls: type[Any]) -> dict[str, str]:
     tree = ast.parse(source)
     docs: dict[str, str] = {}
     body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
-    for node, nxt in zip(body, body[1:], strict=False):
+    for node, nxt in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)

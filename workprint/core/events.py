@@ -16,6 +16,7 @@ each; ``tests/core/test_events.py`` walks the types and fails on any string fiel
 from __future__ import annotations
 
 import enum
+import typing
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
@@ -79,7 +80,7 @@ class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defa
 # --------------------------------------------------------------------------------- parts
 
 
-class Agent(_Frozen):
+class Agent(_Frozen, frozen=True):
     """The capturer that sent a batch."""
 
     name: Ident
@@ -87,7 +88,7 @@ class Agent(_Frozen):
     os: ShortText = ""
 
 
-class Context(_Frozen):
+class Context(_Frozen, frozen=True):
     """Where the event happened."""
 
     app: ShortText | None = None
@@ -99,7 +100,7 @@ class Context(_Frozen):
     tab_id: NonNegInt | None = None
 
 
-class Attrs(_Frozen, rename={"aria_label": "aria-label"}):
+class Attrs(_Frozen, frozen=True, rename={"aria_label": "aria-label"}):
     """Selected attributes of a web element."""
 
     id: ShortText | None = None
@@ -111,7 +112,7 @@ class Attrs(_Frozen, rename={"aria_label": "aria-label"}):
     """Path of a link target; query dropped like ``context.url``."""
 
 
-class Target(_Frozen):
+class Target(_Frozen, frozen=True):
     """The element (web) or point (desktop) acted on."""
 
     tag: ShortText | None = None
@@ -132,7 +133,7 @@ class Target(_Frozen):
     screen: NonNegInt | None = None
 
 
-class Element(_Frozen):
+class Element(_Frozen, frozen=True):
     """One interactive element of an ``observe`` snapshot (same descriptor as a target)."""
 
     eid: NonNegInt
@@ -151,7 +152,7 @@ class Element(_Frozen):
     disabled: bool = False
 
 
-class Privacy(_Frozen):
+class Privacy(_Frozen, frozen=True):
     """What the privacy pipeline did; never the originals."""
 
     mode: CaptureMode
@@ -159,7 +160,7 @@ class Privacy(_Frozen):
     redactions: dict[ShortText, NonNegInt] = {}
 
 
-class Consent(_Frozen):
+class Consent(_Frozen, frozen=True):
     """The grant and notice under which the event was captured."""
 
     grant_id: ShortText
@@ -169,52 +170,52 @@ class Consent(_Frozen):
 # ------------------------------------------------------------------------------ payloads
 
 
-class NoPayload(_Frozen):
+class NoPayload(_Frozen, frozen=True):
     """Kinds whose meaning is entirely in the envelope and target."""
 
 
-class TypePayload(_Frozen):
+class TypePayload(_Frozen, frozen=True):
     text: LongText
     """The committed text of one field (redacted unless the mode is ``full``)."""
     replaced: bool = False
     """True when the run replaced the field's previous value rather than appending to it."""
 
 
-class KeyPayload(_Frozen):
+class KeyPayload(_Frozen, frozen=True):
     keys: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     """A shortcut or special key in canonical form: ``ctrl+s``, ``Enter``, ``shift+Tab``."""
 
 
-class ScrollPayload(_Frozen):
+class ScrollPayload(_Frozen, frozen=True):
     dx: int = 0
     dy: int = 0
 
 
-class DragPayload(_Frozen):
+class DragPayload(_Frozen, frozen=True):
     from_x: int
     from_y: int
     to_x: int
     to_y: int
 
 
-class SelectPayload(_Frozen):
+class SelectPayload(_Frozen, frozen=True):
     value: Text
     """The option chosen (its label; redacted like other text)."""
     index: NonNegInt | None = None
 
 
-class NavigatePayload(_Frozen):
+class NavigatePayload(_Frozen, frozen=True):
     from_url: Text | None = None
     transition: Literal["link", "typed", "reload", "back_forward", "history", "form", "other"] = (
         "other"
     )
 
 
-class FocusPayload(_Frozen):
+class FocusPayload(_Frozen, frozen=True):
     scope: Literal["app", "window", "tab"]
 
 
-class ObservePayload(_Frozen):
+class ObservePayload(_Frozen, frozen=True):
     elements: Annotated[list[Element], msgspec.Meta(max_length=2000)] = []
     viewport: tuple[int, int] | None = None
     same_as: Uuid7 | None = None
@@ -222,24 +223,24 @@ class ObservePayload(_Frozen):
     is empty: unchanged snapshots cost a few bytes."""
 
 
-class TaskStartPayload(_Frozen):
+class TaskStartPayload(_Frozen, frozen=True):
     task_id: ShortText
     label: Text
     """What the person says they are doing (free text, redacted)."""
 
 
-class TaskEndPayload(_Frozen):
+class TaskEndPayload(_Frozen, frozen=True):
     task_id: ShortText
     outcome: Literal["done", "abandoned", "failed"] = "done"
 
 
-class PausePayload(_Frozen):
+class PausePayload(_Frozen, frozen=True):
     reason: Literal["user", "policy", "secure_input", "private_window", "schedule", "other"] = (
         "user"
     )
 
 
-class GapPayload(_Frozen):
+class GapPayload(_Frozen, frozen=True):
     from_seq: NonNegInt
     to_seq: NonNegInt
     reason: Literal["redaction_error", "quota_evicted", "crash", "dropped", "other"]
@@ -249,9 +250,7 @@ class GapPayload(_Frozen):
 # ------------------------------------------------------------------------------ envelope
 
 
-class EventBase(
-    _Frozen, tag_field="kind", kw_only=True, omit_defaults=False
-):
+class EventBase(_Frozen, tag_field="kind", kw_only=True, omit_defaults=False, frozen=True):
     """Fields every event carries (DESIGN.md section 2)."""
 
     event_id: Uuid7
@@ -269,82 +268,82 @@ class EventBase(
 
     @property
     def kind(self) -> Kind:
-        return Kind(self.__struct_config__.tag)
+        return Kind(str(self.__struct_config__.tag))
 
 
-class ClickEvent(EventBase, tag="click"):
+class ClickEvent(EventBase, tag="click", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class DoubleClickEvent(EventBase, tag="double_click"):
+class DoubleClickEvent(EventBase, tag="double_click", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class RightClickEvent(EventBase, tag="right_click"):
+class RightClickEvent(EventBase, tag="right_click", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class TypeEvent(EventBase, tag="type"):
+class TypeEvent(EventBase, tag="type", frozen=True):
     payload: TypePayload
 
 
-class KeyEvent(EventBase, tag="key"):
+class KeyEvent(EventBase, tag="key", frozen=True):
     payload: KeyPayload
 
 
-class ScrollEvent(EventBase, tag="scroll"):
+class ScrollEvent(EventBase, tag="scroll", frozen=True):
     payload: ScrollPayload = ScrollPayload()
 
 
-class DragEvent(EventBase, tag="drag"):
+class DragEvent(EventBase, tag="drag", frozen=True):
     payload: DragPayload
 
 
-class SelectEvent(EventBase, tag="select"):
+class SelectEvent(EventBase, tag="select", frozen=True):
     payload: SelectPayload
 
 
-class SubmitEvent(EventBase, tag="submit"):
+class SubmitEvent(EventBase, tag="submit", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class NavigateEvent(EventBase, tag="navigate"):
+class NavigateEvent(EventBase, tag="navigate", frozen=True):
     payload: NavigatePayload = NavigatePayload()
 
 
-class FocusEvent(EventBase, tag="focus"):
+class FocusEvent(EventBase, tag="focus", frozen=True):
     payload: FocusPayload
 
 
-class ObserveEvent(EventBase, tag="observe"):
+class ObserveEvent(EventBase, tag="observe", frozen=True):
     payload: ObservePayload
 
 
-class IdleEvent(EventBase, tag="idle"):
+class IdleEvent(EventBase, tag="idle", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class ActiveEvent(EventBase, tag="active"):
+class ActiveEvent(EventBase, tag="active", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class TaskStartEvent(EventBase, tag="task_start"):
+class TaskStartEvent(EventBase, tag="task_start", frozen=True):
     payload: TaskStartPayload
 
 
-class TaskEndEvent(EventBase, tag="task_end"):
+class TaskEndEvent(EventBase, tag="task_end", frozen=True):
     payload: TaskEndPayload
 
 
-class PauseEvent(EventBase, tag="pause"):
+class PauseEvent(EventBase, tag="pause", frozen=True):
     payload: PausePayload = PausePayload()
 
 
-class ResumeEvent(EventBase, tag="resume"):
+class ResumeEvent(EventBase, tag="resume", frozen=True):
     payload: NoPayload = NoPayload()
 
 
-class GapEvent(EventBase, tag="gap"):
+class GapEvent(EventBase, tag="gap", frozen=True):
     payload: GapPayload
 
 
@@ -372,12 +371,11 @@ Event = (
 """Any v1 event; decode with :func:`decode_event`."""
 
 EVENT_TYPES: Final[dict[Kind, type[EventBase]]] = {
-    Kind(t.__struct_config__.tag): t  # type: ignore[misc]
-    for t in Event.__args__  # type: ignore[attr-defined]
+    Kind(str(t.__struct_config__.tag)): t for t in typing.get_args(Event)
 }
 
 
-class Batch(_Frozen):
+class Batch(_Frozen, frozen=True):
     """What an agent sends in one ``POST /v1/ingest/batch``."""
 
     batch_id: Uuid7
@@ -453,7 +451,8 @@ def to_builtins(value: msgspec.Struct) -> dict[str, Any]:
 def from_builtins(value: dict[str, Any]) -> Event:
     """Validate plain Python objects (e.g. a stored row rebuilt as a dict) into an event."""
     try:
-        return msgspec.convert(value, Event)  # type: ignore[arg-type]
+        event: Event = msgspec.convert(value, Event)
+        return event
     except msgspec.ValidationError as exc:
         raise ContractError(str(exc)) from exc
 

@@ -42,10 +42,26 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]:
     """A real ``workprint serve`` process on 127.0.0.1; yields its base URL."""
-    cmd = [sys.executable, "-m", "workprint", "serve", "--db", db_url, "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [
+        sys.executable,
+        "-m",
+        "workprint",
+        "serve",
+        "--db",
+        db_url,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -80,29 +96,38 @@ def run_demo(console: Console, *, db: str | None, people: int, events_per_person
         db = f"sqlite:///{path}"
     engine = create_engine(db)
     migrate.upgrade(engine)
-    team = [enroll(engine, f"emp{n:03d}", purposes=[Purpose.CAPTURE, Purpose.TRAINING],
-                   actor="demo") for n in range(1, people + 1)]
+    team = [
+        enroll(engine, f"emp{n:03d}", purposes=[Purpose.CAPTURE, Purpose.TRAINING], actor="demo")
+        for n in range(1, people + 1)
+    ]
     console.print(f"[bold]Workprint demo[/] database: {db.split('///')[-1]}")
     console.print(f"enrolled {len(team)} consenting people (capture + training)")
     totals = {"accepted": 0, "duplicates": 0, "quarantined": 0, "batches": 0}
     codes: dict[str, int] = {}
-    with running_collector(db, free_port()) as base, httpx.Client(base_url=base,
-                                                                  timeout=30) as client:
+    with (
+        running_collector(db, free_port()) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
         console.print(f"collector listening on {base}")
         started = time.perf_counter()
         for i, member in enumerate(team):
             spec = WorkloadSpec(device_id=member.device_id, grant_id=member.grants[0], seed=i)
             evs = list(generate(spec, events_per_person))
-            bodies = [encode(batch_of(evs[j:j + 200])) for j in range(0, len(evs), 200)]
+            bodies = [encode(batch_of(evs[j : j + 200])) for j in range(0, len(evs), 200)]
             if i == 0:
                 bodies.append(bodies[0])  # a retried batch: acknowledged, stored once
                 bad = msgspec.json.decode(encode(batch_of(evs[:2])))
                 bad["events"][1]["seq"] = "not-a-number"
                 bodies.append(msgspec.json.encode(bad))
             for body in bodies:
-                r = client.post("/v1/ingest/batch", content=body,
-                                headers={"Authorization": f"Bearer {member.token}",
-                                         "Content-Type": "application/json"})
+                r = client.post(
+                    "/v1/ingest/batch",
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {member.token}",
+                        "Content-Type": "application/json",
+                    },
+                )
                 r.raise_for_status()
                 answer = r.json()
                 totals["batches"] += 1
@@ -132,7 +157,8 @@ def run_demo(console: Console, *, db: str | None, people: int, events_per_person
     if sample is not None:
         console.print("one stored 'type' event, as the dataset builder will read it:")
         console.print_json(msgspec.json.encode(sample).decode())
-    ingested = [line for line in metrics.splitlines()
-                if line.startswith("workprint_ingest_events_total")]
+    ingested = [
+        line for line in metrics.splitlines() if line.startswith("workprint_ingest_events_total")
+    ]
     console.print("collector metrics: " + "; ".join(ingested))
     engine.dispose()

@@ -8,19 +8,37 @@ interactive elements after each navigation. All text is synthetic.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from workprint.core import events as ev
 from workprint.core.ids import IdFactory, uuid7
 
 _PAGES = ["/companies", "/contacts", "/deals", "/deals/new", "/activities", "/search", "/reports"]
-_LABELS = ["Save", "Cancel", "New deal", "Edit", "Delete", "Next", "Previous", "Search",
-           "Add note", "Assign owner", "Close won", "Close lost", "Export", "Filter"]
+_LABELS = [
+    "Save",
+    "Cancel",
+    "New deal",
+    "Edit",
+    "Delete",
+    "Next",
+    "Previous",
+    "Search",
+    "Add note",
+    "Assign owner",
+    "Close won",
+    "Close lost",
+    "Export",
+    "Filter",
+]
 _ROLES = ["button", "link", "textbox", "combobox", "checkbox", "tab", "menuitem", "row"]
-_WORDS = ("follow up with the customer about renewal pricing next quarter discount "
-          "contract signed pending legal review schedule demo onboarding call").split()
+_WORDS = [
+    "follow", "up", "with", "the", "customer", "about", "renewal", "pricing", "next",
+    "quarter", "discount", "contract", "signed", "pending", "legal", "review", "schedule",
+    "demo", "onboarding", "call",
+]
 
 
 @dataclass
@@ -53,7 +71,8 @@ def _element(rng: random.Random, eid: int) -> ev.Element:
         text=label if role in ("button", "link", "tab") else None,
         selector=f"main > section:nth-of-type({eid % 5 + 1}) > [data-row='{eid}']",
         bbox=(float(rng.randint(0, 1200)), float(rng.randint(0, 800)), 120.0, 32.0),
-        options=["Prospect", "Qualified", "Proposal", "Won", "Lost"] if role == "combobox"
+        options=["Prospect", "Qualified", "Proposal", "Won", "Lost"]
+        if role == "combobox"
         else None,
     )
 
@@ -68,18 +87,28 @@ def generate(spec: WorkloadSpec, count: int, ids: IdFactory = uuid7) -> Iterator
     page = rng.choice(_PAGES)
     for seq in range(1, count + 1):
         at += timedelta(milliseconds=rng.randint(150, 4000))
-        common = dict(
-            event_id=ids(), seq=seq, stream=spec.stream, device_id=spec.device_id,
-            session_id=session, occurred_at=at, tz_offset_min=60, privacy=privacy,
+        common: dict[str, Any] = dict(
+            event_id=ids(),
+            seq=seq,
+            stream=spec.stream,
+            device_id=spec.device_id,
+            session_id=session,
+            occurred_at=at,
+            tz_offset_min=60,
+            privacy=privacy,
             consent=consent,
-            context=ev.Context(app="chromium", window_title=f"Nexus CRM - {page[1:]}",
-                               url=f"http://127.0.0.1:8788{page}", tab_id=1),
+            context=ev.Context(
+                app="chromium",
+                window_title=f"Nexus CRM - {page[1:]}",
+                url=f"http://127.0.0.1:8788{page}",
+                tab_id=1,
+            ),
         )
         roll = rng.random()
         if seq % spec.observe_every == 1:
             n = rng.randint(spec.min_elements, spec.max_elements)
             yield ev.ObserveEvent(
-                **common,  # type: ignore[arg-type]
+                **common,
                 payload=ev.ObservePayload(
                     elements=[_element(rng, i) for i in range(n)], viewport=(1280, 800)
                 ),
@@ -87,46 +116,74 @@ def generate(spec: WorkloadSpec, count: int, ids: IdFactory = uuid7) -> Iterator
         elif roll < 0.40:
             label = rng.choice(_LABELS)
             yield ev.ClickEvent(
-                **common,  # type: ignore[arg-type]
-                target=ev.Target(tag="button", role="button", name=label, text=label,
-                                 selector=f"form > button.{label.lower().replace(' ', '-')}",
-                                 eid=rng.randint(0, 40), bbox=(10.0, 20.0, 80.0, 24.0)),
+                **common,
+                target=ev.Target(
+                    tag="button",
+                    role="button",
+                    name=label,
+                    text=label,
+                    selector=f"form > button.{label.lower().replace(' ', '-')}",
+                    eid=rng.randint(0, 40),
+                    bbox=(10.0, 20.0, 80.0, 24.0),
+                ),
             )
         elif roll < 0.60:
             words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(2, 12)))
             yield ev.TypeEvent(
-                **common,  # type: ignore[arg-type]
-                target=ev.Target(tag="textarea", role="textbox", name="Note",
-                                 attrs=ev.Attrs(name="note"), eid=rng.randint(0, 40)),
+                **common,
+                target=ev.Target(
+                    tag="textarea",
+                    role="textbox",
+                    name="Note",
+                    attrs=ev.Attrs(name="note"),
+                    eid=rng.randint(0, 40),
+                ),
                 payload=ev.TypePayload(text=words),
             )
         elif roll < 0.72:
-            yield ev.KeyEvent(**common, payload=ev.KeyPayload(  # type: ignore[arg-type]
-                keys=rng.choice(["Enter", "Tab", "Escape", "ctrl+s", "ctrl+f"])))
+            yield ev.KeyEvent(
+                **common,
+                payload=ev.KeyPayload(
+                    keys=rng.choice(["Enter", "Tab", "Escape", "ctrl+s", "ctrl+f"])
+                ),
+            )
         elif roll < 0.82:
-            yield ev.ScrollEvent(**common, payload=ev.ScrollPayload(  # type: ignore[arg-type]
-                dy=rng.choice([-240, 120, 360])))
+            yield ev.ScrollEvent(
+                **common,
+                payload=ev.ScrollPayload(
+                    dy=rng.choice([-240, 120, 360])
+                ),
+            )
         elif roll < 0.90:
             page = rng.choice(_PAGES)
-            yield ev.NavigateEvent(**common, payload=ev.NavigatePayload(  # type: ignore[arg-type]
-                transition="link"))
+            yield ev.NavigateEvent(
+                **common,
+                payload=ev.NavigatePayload(
+                    transition="link"
+                ),
+            )
         elif roll < 0.95:
             yield ev.SelectEvent(
-                **common,  # type: ignore[arg-type]
+                **common,
                 target=ev.Target(tag="select", role="combobox", name="Stage"),
                 payload=ev.SelectPayload(value=rng.choice(["Qualified", "Proposal", "Won"])),
             )
         else:
-            yield ev.FocusEvent(**common, payload=ev.FocusPayload(  # type: ignore[arg-type]
-                scope="tab"))
+            yield ev.FocusEvent(
+                **common,
+                payload=ev.FocusPayload(
+                    scope="tab"
+                ),
+            )
 
 
-def batch_of(events: list[ev.EventBase], ids: IdFactory = uuid7,
-             sent_at: datetime | None = None) -> ev.Batch:
+def batch_of(
+    events: Sequence[ev.EventBase], ids: IdFactory = uuid7, sent_at: datetime | None = None
+) -> ev.Batch:
     """Wrap events in a batch envelope."""
     return ev.Batch(
         batch_id=ids(),
         sent_at=sent_at or datetime.now(UTC),
         agent=ev.Agent(name="workprint-demo", version="0.1.0", os="linux"),
-        events=events,  # type: ignore[arg-type]
+        events=list(events),  # type: ignore[arg-type]
     )

@@ -24,8 +24,15 @@ _LOCK_KEY = 0x57505F41  # "WP_A"
 _encoder = msgspec.json.Encoder(order="sorted")
 
 
-def _digest(prev: bytes, at_ms: int, actor: str, action: str, subject: str | None,
-            reason: str | None, details: dict[str, Any] | None) -> bytes:
+def _digest(
+    prev: bytes,
+    at_ms: int,
+    actor: str,
+    action: str,
+    subject: str | None,
+    reason: str | None,
+    details: dict[str, Any] | None,
+) -> bytes:
     body = _encoder.encode([at_ms, actor, action, subject, reason, details])
     return hashlib.sha256(prev + body).digest()
 

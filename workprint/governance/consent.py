@@ -76,11 +76,18 @@ def current_notice(conn: Connection) -> str | None:
 
 
 def grant(
-    conn: Connection, person_id: str, purpose: Purpose, notice_version: str, at_ms: int,
+    conn: Connection,
+    person_id: str,
+    purpose: Purpose,
+    notice_version: str,
+    at_ms: int,
     actor: str,
 ) -> Grant:
     """Record that the person consents to ``purpose`` under ``notice_version``."""
-    if conn.execute(sa.select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
+    if (
+        conn.execute(sa.select(people.c.person_id).where(people.c.person_id == person_id)).first()
+        is None
+    ):
         raise UnknownPerson("no such person", person_id=person_id)
     grant_id = f"g_{uuid7().replace('-', '')}"
     conn.execute(
@@ -136,7 +143,13 @@ def live_grants(conn: Connection, person_id: str, purpose: Purpose) -> list[Gran
         )
     )
     return [
-        Grant(r.grant_id, r.person_id, Purpose(r.purpose), r.notice_version, r.granted_at_ms,
-              r.withdrawn_at_ms)
+        Grant(
+            r.grant_id,
+            r.person_id,
+            Purpose(r.purpose),
+            r.notice_version,
+            r.granted_at_ms,
+            r.withdrawn_at_ms,
+        )
         for r in rows
     ]

@@ -6,6 +6,8 @@ from workprint.core.errors import Terminal, WorkprintError
 
 
 class GovernanceError(WorkprintError):
+    """A governance rule refused the operation."""
+
     code = "governance_error"
 
 
@@ -16,6 +18,8 @@ class ConsentMissing(GovernanceError, Terminal):
 
 
 class UnknownPerson(GovernanceError, Terminal):
+    """No such person, or a person id that is not valid (1-64 letters, digits, . _ @ -)."""
+
     code = "unknown_person"
 
 

@@ -51,18 +51,24 @@ def normalise_url(url: str) -> sa.URL:
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return parsed.set(drivername="sqlite")
-    raise StoreUrlInvalid(
-        f"database engine {backend!r} is not supported; use sqlite or postgresql"
-    )
+    raise StoreUrlInvalid(f"database engine {backend!r} is not supported; use sqlite or postgresql")
 
 
 def create_engine(
-    url: str, *, synchronous: Synchronous = "FULL", pool_size: int = 8
+    url: str,
+    *,
+    synchronous: Synchronous = "FULL",
+    pool_size: int = 8,
+    busy_timeout_ms: int = 30_000,
 ) -> Engine:
-    """An engine for ``url`` with Workprint's connection settings."""
+    """An engine for ``url`` with Workprint's connection settings.
+
+    ``busy_timeout_ms`` is how long a SQLite writer waits for the write lock before the
+    operation fails as :class:`StoreBusy` (the collector answers 503 with Retry-After).
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, synchronous)
+        return _sqlite_engine(parsed, synchronous, busy_timeout_ms)
     try:
         return sa.create_engine(
             parsed,
@@ -78,7 +84,7 @@ def create_engine(
         ) from exc
 
 
-def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous) -> Engine:
+def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: int) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +92,7 @@ def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous) -> Engine:
         parsed,
         json_serializer=_json_text,
         json_deserializer=_json_value,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         pool_size=4,
         max_overflow=8,
     )
@@ -98,7 +104,7 @@ def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-65536")
         cur.close()
@@ -141,7 +147,5 @@ def translate_errors() -> Iterator[None]:
         if "locked" in text or "busy" in text:
             raise StoreBusy("database is busy; retry shortly") from exc
         if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            raise StoreUnavailable(
-                f"database unavailable ({type(exc.orig).__name__})"
-            ) from exc
+            raise StoreUnavailable(f"database unavailable ({type(exc.orig).__name__})") from exc
         raise StoreError(f"database error ({type(exc.orig).__name__})") from exc

@@ -67,9 +67,7 @@ def _json(value: Any) -> Any:
 
 def row_to_wire(row: dict[str, Any]) -> dict[str, Any]:
     """The wire form (plain JSON objects) of a stored event row."""
-    context = {
-        k: row[k] for k in ("app", "window_title", "url", "tab_id") if row[k] is not None
-    }
+    context = {k: row[k] for k in ("app", "window_title", "url", "tab_id") if row[k] is not None}
     privacy: dict[str, Any] = {
         "mode": row["capture_mode"],
         "policy_version": row["policy_version"],

@@ -91,7 +91,9 @@ consent_grants = Table(
 events = Table(
     "events",
     metadata,
-    Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("event_id", String(36), nullable=False, unique=True),
     Column("fingerprint", LargeBinary(16), nullable=False),
     Column("kind", String(16), nullable=False),
@@ -138,7 +140,9 @@ batches = Table(
 quarantine = Table(
     "quarantine",
     metadata,
-    Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("batch_id", String(36), nullable=True),
     Column("device_id", String(64), nullable=False),
     Column("person_id", String(64), nullable=False, index=True),
@@ -173,7 +177,9 @@ seq_gaps = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("at_ms", BigInteger, nullable=False),
     Column("actor", String(128), nullable=False),
     Column("action", String(64), nullable=False),

@@ -12,9 +12,7 @@ from collections.abc import Iterable, Sequence
 Range = tuple[int, int]
 
 
-def advance(
-    max_seq: int, gaps: Sequence[Range], seqs: Iterable[int]
-) -> tuple[int, list[Range]]:
+def advance(max_seq: int, gaps: Sequence[Range], seqs: Iterable[int]) -> tuple[int, list[Range]]:
     """New ``(max_seq, gaps)`` after the events numbered ``seqs`` arrived.
 
     ``max_seq`` is 0 for a stream never seen. Values already seen are harmless.

@@ -103,9 +103,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk", name="pk_events"),
         sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     )
-    op.create_index(
-        "ix_events_person_id_occurred_at_ms", "events", ["person_id", "occurred_at_ms"]
-    )
+    op.create_index("ix_events_person_id_occurred_at_ms", "events", ["person_id", "occurred_at_ms"])
     op.create_table(
         "batches",
         sa.Column("batch_id", sa.String(36), nullable=False),

@@ -1,0 +1,48 @@
+# Shared set-up for scripts/demo and scripts/test: a Python 3.11+ virtual environment in .venv
+# with Workprint installed (editable) and its extras. Idempotent and quick when up to date.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+EXTRAS="${WORKPRINT_EXTRAS:-postgres,dev}"
+
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "error: please install: $*" >&2
+    exit 1
+  fi
+}
+
+python_bin() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  apt_install python3 python3-venv python3-dev
+  echo python3
+}
+
+if [ ! -x .venv/bin/python ]; then
+  py="$(python_bin)"
+  if ! "$py" -m venv .venv 2>/dev/null; then
+    apt_install python3-venv
+    "$py" -m venv .venv
+  fi
+fi
+
+stamp=".venv/.workprint-installed"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)-$EXTRAS"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "installing Workprint and its dependencies into .venv ..." >&2
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install -q -e ".[$EXTRAS]" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  .venv/bin/python -c 'import workprint, fastapi, sqlalchemy, msgspec' \
+    || { echo "error: installing Python dependencies failed" >&2; exit 1; }
+  echo "$want" > "$stamp"
+fi

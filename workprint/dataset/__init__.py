@@ -1,0 +1,1 @@
+"""Datasets: episodes, steps, splits by person, exports, datasheets and lineage."""

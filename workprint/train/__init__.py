@@ -1,0 +1,1 @@
+"""Training and evaluation of next-action models; reads datasets, never the store."""
