@@ -30,16 +30,12 @@ from workprint.store.rows import event_to_row, row_to_wire
 from workprint.store.schema import audit_log, batches, devices, metadata, quarantine
 
 
-def _rows(events: list[ev.EventBase], enrolled: Enrollment, batch_id: str = "b") -> list[dict]:
-    out = []
-    for i, event in enumerate(events):
-        row = event_to_row(
-            event, person_id=enrolled.person_id, batch_id=batch_id, received_at_ms=1_000
-        )
-        row["raw_index"] = i
-        row["raw"] = ev.encode(event)
-        out.append(row)
-    return out
+def _rows(events: list[ev.EventBase], enrolled: Enrollment, batch_id: str = "b") -> list:
+    return [
+        event_to_row(event, person_id=enrolled.person_id, batch_id=batch_id,
+                     received_at_ms=1_000, raw_index=i, raw=ev.encode(event))
+        for i, event in enumerate(events)
+    ]
 
 
 def _write(

@@ -9,6 +9,7 @@ from the same types the handlers use (the batch schema comes from the event cont
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -42,7 +43,7 @@ from workprint.core.clock import Clock, SystemClock, to_epoch_ms
 from workprint.core.errors import WorkprintError
 from workprint.core.events import Batch
 from workprint.store import migrate
-from workprint.store.engine import create_engine, read_tx
+from workprint.store.engine import Checkpointer, create_engine, read_tx
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
 from workprint.store.schema import policies
 
@@ -112,15 +113,20 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state["limiter"] = anyio.CapacityLimiter(max(1, cfg.ingest_threads))
         owned = state["engine"] is None
         if owned:
             state["engine"] = create_engine(
                 cfg.db_url,
                 synchronous=cfg.sqlite_synchronous,
                 busy_timeout_ms=cfg.sqlite_busy_timeout_ms,
+                background_checkpoints=True,
             )
         if cfg.auto_migrate:
             await anyio.to_thread.run_sync(migrate.upgrade, state["engine"])
+        checkpointer = Checkpointer(state["engine"]) if owned else None
+        if checkpointer is not None:
+            checkpointer.start()
         log.info(
             "collector ready version=%s backend=%s",
             workprint.__version__,
@@ -129,6 +135,8 @@ def create_app(
         try:
             yield
         finally:
+            if checkpointer is not None:
+                await anyio.to_thread.run_sync(checkpointer.stop)
             if owned:
                 state["engine"].dispose()
 
@@ -232,7 +240,7 @@ def create_app(
         try:
             body = await _read_body(request, cfg.max_body_bytes)
             started = time.perf_counter()
-            answer, result = await anyio.to_thread.run_sync(
+            work = functools.partial(
                 ingest,
                 db(),
                 token,
@@ -242,6 +250,10 @@ def create_app(
                 to_epoch_ms(clk.now()),
                 redactor,
             )
+            if cfg.ingest_threads > 0:
+                answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])
+            else:
+                answer, result = work()
             metrics.latency.observe(time.perf_counter() - started)
         except CollectorError as exc:
             metrics.batches.labels(str(exc.status), exc.code).inc()

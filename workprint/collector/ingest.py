@@ -14,7 +14,6 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
 from sqlalchemy.engine import Engine
@@ -25,7 +24,7 @@ from workprint.core.clock import to_epoch_ms
 from workprint.core.errors import ContractError
 from workprint.core.events import Event, RawBatch, decode_event, decode_raw_batch
 from workprint.store.events import BatchWrite, QuarantineRow, WriteResult, write_batch
-from workprint.store.rows import event_to_row
+from workprint.store.rows import EventRow, event_to_row
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def prepare(
 ) -> Prepared:
     """Validate each event and build the rows to store (pure)."""
     batch_id = batch.batch_id
-    rows: list[dict[str, Any]] = []
+    rows: list[EventRow] = []
     quarantined: list[QuarantineRow] = []
     seen: dict[str, bytes] = {}
     repeats: list[str] = []
@@ -161,11 +160,16 @@ def prepare(
         if redact is not None:
             event = redact(event)
         row = event_to_row(
-            event, person_id=auth.person_id, batch_id=batch_id, received_at_ms=received_at_ms
+            event,
+            person_id=auth.person_id,
+            batch_id=batch_id,
+            received_at_ms=received_at_ms,
+            raw_index=index,
+            raw=raw_bytes,
         )
         earlier = seen.get(event_id)
         if earlier is not None:
-            if earlier == row["fingerprint"]:
+            if earlier == row.fingerprint:
                 repeats.append(event_id)
             else:
                 quarantined.append(
@@ -178,9 +182,7 @@ def prepare(
                     )
                 )
             continue
-        seen[event_id] = row["fingerprint"]
-        row["raw_index"] = index
-        row["raw"] = raw_bytes
+        seen[event_id] = row.fingerprint
         rows.append(row)
     write = BatchWrite(
         batch_id=batch_id,

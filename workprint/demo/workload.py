@@ -35,9 +35,26 @@ _LABELS = [
 ]
 _ROLES = ["button", "link", "textbox", "combobox", "checkbox", "tab", "menuitem", "row"]
 _WORDS = [
-    "follow", "up", "with", "the", "customer", "about", "renewal", "pricing", "next",
-    "quarter", "discount", "contract", "signed", "pending", "legal", "review", "schedule",
-    "demo", "onboarding", "call",
+    "follow",
+    "up",
+    "with",
+    "the",
+    "customer",
+    "about",
+    "renewal",
+    "pricing",
+    "next",
+    "quarter",
+    "discount",
+    "contract",
+    "signed",
+    "pending",
+    "legal",
+    "review",
+    "schedule",
+    "demo",
+    "onboarding",
+    "call",
 ]
 
 
@@ -150,17 +167,13 @@ def generate(spec: WorkloadSpec, count: int, ids: IdFactory = uuid7) -> Iterator
         elif roll < 0.82:
             yield ev.ScrollEvent(
                 **common,
-                payload=ev.ScrollPayload(
-                    dy=rng.choice([-240, 120, 360])
-                ),
+                payload=ev.ScrollPayload(dy=rng.choice([-240, 120, 360])),
             )
         elif roll < 0.90:
             page = rng.choice(_PAGES)
             yield ev.NavigateEvent(
                 **common,
-                payload=ev.NavigatePayload(
-                    transition="link"
-                ),
+                payload=ev.NavigatePayload(transition="link"),
             )
         elif roll < 0.95:
             yield ev.SelectEvent(
@@ -171,9 +184,7 @@ def generate(spec: WorkloadSpec, count: int, ids: IdFactory = uuid7) -> Iterator
         else:
             yield ev.FocusEvent(
                 **common,
-                payload=ev.FocusPayload(
-                    scope="tab"
-                ),
+                payload=ev.FocusPayload(scope="tab"),
             )
 
 

@@ -13,8 +13,17 @@ value is serialised twice.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
 from typing import Any, Literal
 
 import msgspec
@@ -26,6 +35,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable, StoreUrlInvalid
 
 Synchronous = Literal["FULL", "NORMAL"]
+_log = logging.getLogger(__name__)
 
 
 def _json_text(value: Any) -> str:
@@ -60,15 +70,18 @@ def create_engine(
     synchronous: Synchronous = "FULL",
     pool_size: int = 8,
     busy_timeout_ms: int = 30_000,
+    background_checkpoints: bool = False,
 ) -> Engine:
     """An engine for ``url`` with Workprint's connection settings.
 
     ``busy_timeout_ms`` is how long a SQLite writer waits for the write lock before the
     operation fails as :class:`StoreBusy` (the collector answers 503 with Retry-After).
+    With ``background_checkpoints`` SQLite commits never checkpoint the WAL themselves; run a
+    :class:`Checkpointer` beside the engine (the collector does).
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, synchronous, busy_timeout_ms)
+        return _sqlite_engine(parsed, synchronous, busy_timeout_ms, background_checkpoints)
     try:
         return sa.create_engine(
             parsed,
@@ -84,7 +97,9 @@ def create_engine(
         ) from exc
 
 
-def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(
+    parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: int, background_checkpoints: bool
+) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +108,7 @@ def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: in
         json_serializer=_json_text,
         json_deserializer=_json_value,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        execution_options={"workprint_busy_timeout_s": busy_timeout_ms / 1000},
         pool_size=4,
         max_overflow=8,
     )
@@ -107,6 +123,8 @@ def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: in
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-65536")
+        if background_checkpoints:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @sa_event.listens_for(engine, "begin")
@@ -117,14 +135,127 @@ def _sqlite_engine(parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: in
     return engine
 
 
+class Checkpointer:
+    """Checkpoints a SQLite WAL from a background thread, off the writers' critical path.
+
+    By default the commit that pushes the WAL past 1000 pages copies it into the database and
+    syncs it while holding the write lock, so every writer queued behind it waits. Here a
+    thread runs ``PRAGMA wal_checkpoint(PASSIVE)`` every ``interval_s`` seconds instead: it
+    never blocks writers or readers, and the WAL restarts from its beginning once it has been
+    copied. Does nothing for PostgreSQL.
+    """
+
+    def __init__(self, engine: Engine, interval_s: float = 0.5) -> None:
+        self._engine = engine
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.checkpoints = 0
+
+    def start(self) -> None:
+        if not is_sqlite(self._engine) or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """One passive checkpoint now; errors are logged as their type and retried later."""
+        if not is_sqlite(self._engine):
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoints += 1
+        except DBAPIError as exc:
+            _log.warning("wal checkpoint failed error=%s", type(exc.orig).__name__)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            self.checkpoint()
+
+
 def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+class _SqliteWriter:
+    """One writer at a time per SQLite file: across threads and across processes.
+
+    SQLite admits one writer. A writer that finds the lock taken waits in SQLite's busy
+    handler, which sleeps in coarse steps (up to 100 ms) and so wakes late: under load most of
+    the time goes to sleeping. Writers queue here instead: on a thread lock within the process
+    (woken at once on release), then on an advisory ``flock`` of ``<database>-wplock`` across
+    processes, polled every millisecond. SQLite's own lock still guards correctness; this only
+    orders the queue. Both waits end after the busy timeout with :class:`StoreBusy`.
+    """
+
+    def __init__(self, database: str) -> None:
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+        if fcntl is not None and database and database != ":memory:":
+            path = Path(database).expanduser()
+            self._fd = os.open(f"{path}-wplock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    @contextlib.contextmanager
+    def hold(self, timeout_s: float) -> Iterator[None]:
+        self._acquire(timeout_s)
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        if not self._thread_lock.acquire(timeout=timeout_s):
+            raise StoreBusy("database is busy; retry shortly")
+        if self._fd is None:
+            return
+        try:
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy("database is busy; retry shortly") from None
+                    time.sleep(0.001)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def _release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+
+_SQLITE_WRITERS: dict[str, _SqliteWriter] = {}
+_SQLITE_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> contextlib.AbstractContextManager[None]:
+    if not is_sqlite(engine):
+        return contextlib.nullcontext()
+    key = str(engine.url.database or "")
+    with _SQLITE_WRITERS_GUARD:
+        writer = _SQLITE_WRITERS.get(key)
+        if writer is None:
+            writer = _SQLITE_WRITERS[key] = _SqliteWriter(key)
+    timeout_s = float(engine.get_execution_options().get("workprint_busy_timeout_s", 30.0))
+    return writer.hold(timeout_s)
 
 
 @contextlib.contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
     """A write transaction; on SQLite it takes the write lock at the start."""
-    with translate_errors(), engine.connect() as conn:
+    with _writer_lock(engine), translate_errors(), engine.connect() as conn:
         conn = conn.execution_options(workprint_write=True)
         with conn.begin():
             yield conn

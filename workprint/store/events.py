@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from workprint.store import seqgaps
 from workprint.store.engine import is_sqlite, read_tx, write_tx
+from workprint.store.rows import EVENT_COLUMNS, EventRow
 from workprint.store.schema import batches, devices, events, quarantine, seq_gaps, streams
 
 # SQLite allows 32766 bound parameters per statement; keep IN lists well below it.
@@ -54,10 +55,7 @@ class BatchWrite:
     agent_name: str
     agent_version: str
     events_total: int
-    rows: Sequence[dict[str, Any]]
-    """Event rows keyed by column name; each has ``event_id``, ``fingerprint``, ``stream``,
-    ``seq``, ``raw_index`` (position in the batch) and ``raw`` (the original bytes), the last
-    two are not stored in ``events``."""
+    rows: Sequence[EventRow]
     quarantined: Sequence[QuarantineRow] = ()
 
 
@@ -75,11 +73,7 @@ def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
     return (sqlite.insert if is_sqlite(conn) else postgresql.insert)(table)
 
 
-def _event_columns() -> list[str]:
-    return [c.name for c in events.columns if c.name != "pk"]
-
-
-_EVENT_COLUMNS = _event_columns()
+_EVENT_COLUMNS = list(EVENT_COLUMNS)
 
 
 def write_batch(engine: Engine, batch: BatchWrite) -> WriteResult:
@@ -129,7 +123,7 @@ def _pg_insert_sql() -> str:
 _PG_INSERT = _pg_insert_sql()
 
 
-def _insert_events(conn: Connection, ordered: Sequence[dict[str, Any]]) -> set[str]:
+def _insert_events(conn: Connection, ordered: Sequence[EventRow]) -> set[str]:
     """Insert the rows; returns the ids that were new (``RETURNING``).
 
     Values go straight to the driver, skipping per-row parameter processing: on PostgreSQL as
@@ -137,7 +131,7 @@ def _insert_events(conn: Connection, ordered: Sequence[dict[str, Any]]) -> set[s
     multi-row ``VALUES`` statement per chunk.
     """
     if not is_sqlite(conn):
-        columns = tuple([r[c] for r in ordered] for c in _EVENT_COLUMNS)
+        columns = tuple(map(list, zip(*(r.values for r in ordered), strict=True)))
         # %b: binary array parameters; text-format arrays would escape every JSON quote.
         driver = conn.connection.driver_connection
         assert driver is not None
@@ -147,32 +141,32 @@ def _insert_events(conn: Connection, ordered: Sequence[dict[str, Any]]) -> set[s
     inserted: set[str] = set()
     for start in range(0, len(ordered), _INSERT_CHUNK):
         chunk = ordered[start : start + _INSERT_CHUNK]
-        params = tuple(r[c] for r in chunk for c in _EVENT_COLUMNS)
+        params = tuple(v for r in chunk for v in r.values)
         result = conn.exec_driver_sql(_insert_sql(conn, len(chunk)), params)
         inserted.update(row[0] for row in result)
     return inserted
 
 
 def _write(conn: Connection, batch: BatchWrite) -> WriteResult:
-    ordered = sorted(batch.rows, key=lambda r: r["event_id"])
+    ordered = sorted(batch.rows, key=lambda r: r.event_id)
     inserted = _insert_events(conn, ordered) if ordered else set()
 
     duplicates: list[str] = []
     quarantined = list(batch.quarantined)
-    rejected = [r for r in ordered if r["event_id"] not in inserted]
+    rejected = [r for r in ordered if r.event_id not in inserted]
     if rejected:
-        stored = _fingerprints(conn, [r["event_id"] for r in rejected])
+        stored = _fingerprints(conn, [r.event_id for r in rejected])
         for row in rejected:
-            if stored.get(row["event_id"]) == row["fingerprint"]:
-                duplicates.append(row["event_id"])
+            if stored.get(row.event_id) == row.fingerprint:
+                duplicates.append(row.event_id)
             else:
                 quarantined.append(
                     QuarantineRow(
-                        index=row["raw_index"],
-                        event_id=row["event_id"],
+                        index=row.raw_index,
+                        event_id=row.event_id,
                         code="id_collision",
                         reason="an event with this event_id and different content is stored",
-                        raw=row["raw"],
+                        raw=row.raw,
                     )
                 )
 
@@ -195,7 +189,7 @@ def _write(conn: Connection, batch: BatchWrite) -> WriteResult:
             ],
         )
 
-    new_rows = [r for r in ordered if r["event_id"] in inserted]
+    new_rows = [r for r in ordered if r.event_id in inserted]
     gaps_opened = _track_streams(conn, batch, new_rows)
 
     skew = batch.received_at_ms - batch.sent_at_ms
@@ -240,10 +234,10 @@ def _fingerprints(conn: Connection, ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def _track_streams(conn: Connection, batch: BatchWrite, rows: Sequence[dict[str, Any]]) -> int:
+def _track_streams(conn: Connection, batch: BatchWrite, rows: Sequence[EventRow]) -> int:
     by_stream: dict[str, list[int]] = {}
     for r in rows:
-        by_stream.setdefault(r["stream"], []).append(r["seq"])
+        by_stream.setdefault(r.stream, []).append(r.seq)
     opened = 0
     for stream, seqs in sorted(by_stream.items()):
         key = (streams.c.device_id == batch.device_id) & (streams.c.stream == stream)
