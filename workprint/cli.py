@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 events_app = typer.Typer(help="Inspect stored events.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+policy_app = typer.Typer(help="Check and change the capture policy.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
 app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
 
@@ -208,6 +210,67 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
     before = migrations.current_revision(engine)
     after = migrations.upgrade(engine)
     out.print(f"schema {before or 'empty'} -> {after}")
+
+
+@policy_app.command("check")
+def policy_check(
+    file: Annotated[Path, typer.Argument(help="Policy TOML file.")],
+) -> None:
+    """Validate a policy file; errors name the line."""
+    from workprint.privacy.policy import parse
+
+    policy = parse(_read_text(file), name=str(file))
+    out.print(f"{file}: valid policy version {policy.version}")
+
+
+@policy_app.command("apply")
+def policy_apply(
+    file: Annotated[Path, typer.Argument(help="Policy TOML file.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
+) -> None:
+    """Make a policy file the active version (its version must be above the active one)."""
+    from workprint.governance import policies
+    from workprint.privacy.policy import parse
+
+    policy = parse(_read_text(file), name=str(file))
+    policies.apply(_engine(db, config), policy, actor="cli", reason=reason)
+    out.print(f"policy version {policy.version} is active")
+
+
+@policy_app.command("allow")
+def policy_allow(
+    target: Annotated[str, typer.Argument(help="An origin (https://host[:port]) or app class.")],
+    mode: Annotated[str, typer.Option(help="off, metadata, redacted or full.")] = "redacted",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Capture TARGET in MODE, as a new policy version."""
+    from workprint.governance import policies
+    from workprint.privacy.policy import MODES
+
+    if mode not in MODES:
+        raise typer.BadParameter(f"mode must be one of {', '.join(MODES)}", param_hint="--mode")
+    policy = policies.allow(_engine(db, config), target, mode, actor="cli")
+    out.print(f"policy version {policy.version}: {target} -> {mode}")
+
+
+@policy_app.command("show")
+def policy_show(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Print the active policy document."""
+    from workprint.governance import policies
+
+    sys.stdout.write(policies.load_active(_engine(db, config, migrate=False)).source)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise typer.BadParameter(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise typer.BadParameter(f"{path} is not UTF-8 text") from None
 
 
 @app.command()

@@ -14,12 +14,10 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from importlib import resources
 from typing import Any
 
 import anyio
 import msgspec
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -42,10 +40,10 @@ from workprint.collector.metrics import Metrics
 from workprint.core.clock import Clock, SystemClock, to_epoch_ms
 from workprint.core.errors import WorkprintError
 from workprint.core.events import Batch
+from workprint.governance import policies
 from workprint.store import migrate
-from workprint.store.engine import Checkpointer, create_engine, read_tx
+from workprint.store.engine import Checkpointer, create_engine
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
-from workprint.store.schema import policies
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +87,6 @@ def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) 
 def _error(status: int, code: str, detail: str, retry_after: int | None = None) -> Response:
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return _json(ErrorBody(code, detail), status, headers)
-
-
-def _default_policy() -> PolicyDocument:
-    text = resources.files("workprint.collector").joinpath("default_policy.toml").read_text()
-    return PolicyDocument(version=1, toml=text)
 
 
 def create_app(
@@ -417,16 +410,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _active_policy(engine: Engine) -> PolicyDocument:
-    with read_tx(engine) as conn:
-        row = conn.execute(
-            sa.select(policies.c.version, policies.c.document)
-            .where(policies.c.active.is_(True))
-            .order_by(policies.c.version.desc())
-            .limit(1)
-        ).first()
-    if row is None:
-        return _default_policy()
-    return PolicyDocument(version=row.version, toml=row.document)
+    policy = policies.load_active(engine)
+    return PolicyDocument(version=policy.version, toml=policy.source)
 
 
 def app_from_env() -> FastAPI:
