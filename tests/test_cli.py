@@ -64,6 +64,8 @@ def test_enroll_with_purposes(engine: Engine, db_url: str) -> None:
     [
         pytest.param(["events", "count", "--db", "mysql://x/y"], "not supported", id="engine"),
         pytest.param(["events", "count", "--db", "::nonsense::"], "not valid", id="bad-url"),
+        pytest.param(["events", "count", "--db", "sqlite:///:memory:"], "in-memory",
+                     id="memory"),
         pytest.param(
             ["enroll", "emp1", "--purpose", "marketing", "--db", "sqlite:///{tmp}/x.db"],
             "unknown purpose",

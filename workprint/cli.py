@@ -264,6 +264,59 @@ def policy_show(db: DbOption = None, config: ConfigOption = None) -> None:
     sys.stdout.write(policies.load_active(_engine(db, config, migrate=False)).source)
 
 
+@app.command()
+def redact(
+    text: Annotated[str | None, typer.Argument(help="One string to redact.")] = None,
+    jsonl: Annotated[
+        bool,
+        typer.Option("--jsonl", help='Read lines {"id", "text"} on stdin; write {"id", "text", '
+                     '"spans"} with spans as offsets into the original text.'),
+    ] = False,
+    names: Annotated[
+        Path | None, typer.Option("--names", help="File of person names to redact, one a line.")
+    ] = None,
+) -> None:
+    """Redact personal data and secrets from text with the default detectors."""
+    import msgspec
+
+    from workprint.privacy.detectors import default_detectors, find_all
+    from workprint.privacy.redact import Vault, redact_text
+
+    directory = [n.strip() for n in _read_text(names).splitlines() if n.strip()] if names else []
+    detectors = default_detectors(directory)
+    vault = Vault(b"cli-" + os.urandom(16))
+    if not jsonl:
+        if text is None:
+            raise typer.BadParameter("give TEXT, or --jsonl to read lines from stdin")
+        from collections import Counter
+
+        out.print(redact_text(text, detectors, vault, Counter()), markup=False, highlight=False)
+        return
+    from collections import Counter
+
+    write = sys.stdout.buffer.write
+    for number, line in enumerate(sys.stdin.buffer, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = msgspec.json.decode(line)
+            ident, value = item["id"], item["text"]
+            if not isinstance(value, str):
+                raise TypeError
+        except (msgspec.DecodeError, KeyError, TypeError):
+            raise typer.BadParameter(
+                f'stdin line {number} is not {{"id": ..., "text": "..."}}'
+            ) from None
+        spans = find_all(value, detectors)
+        redacted = redact_text(value, detectors, vault, Counter())
+        write(msgspec.json.encode({
+            "id": ident,
+            "text": redacted,
+            "spans": [{"start": sp.start, "end": sp.end, "entity": sp.entity} for sp in spans],
+        }) + b"\n")
+    sys.stdout.flush()
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")

@@ -90,6 +90,9 @@ def parse(body: bytes, max_events: int) -> RawBatch:
         batch = decode_raw_batch(body)
     except ContractError as exc:
         raise BodyInvalid(f"not a valid batch: {_public_reason(exc)}") from exc
+    agent = batch.agent
+    if "\x00" in agent.name + agent.version + agent.os:
+        raise BodyInvalid("not a valid batch: agent fields contain U+0000")
     if len(batch.events) > max_events:
         raise BatchTooLarge(
             f"batch has {len(batch.events)} events, the limit is {max_events}; split it",
@@ -114,9 +117,23 @@ def _lenient_event_id(raw: bytes) -> str | None:
         return None
     if isinstance(obj, dict):
         value = obj.get("event_id")
-        if isinstance(value, str) and len(value) <= 64:
+        if isinstance(value, str) and _ID_CHARS.fullmatch(value):
             return value
     return None
+
+
+_ID_CHARS = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_NUL_ESCAPE = b"\\u0000"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +171,8 @@ def prepare(
             continue
         event_id = event.event_id
         problem = _check(event, auth)
+        if problem is None and _NUL_ESCAPE in raw_bytes and _has_nul(msgspec.to_builtins(event)):
+            problem = ("schema_violation", "a text field contains U+0000, which no store keeps")
         if problem is not None:
             quarantined.append(QuarantineRow(index, event_id, problem[0], problem[1], raw_bytes))
             continue

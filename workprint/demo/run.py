@@ -11,6 +11,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 from collections.abc import Iterator
@@ -56,10 +57,12 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         "--workers",
         str(workers),
     ]
+    # The server's log goes to a file: a pipe nobody reads would fill and stall the server.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         cmd,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     base = f"http://127.0.0.1:{port}"
@@ -67,7 +70,8 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                log.seek(0)
+                stderr = log.read().decode(errors="replace")
                 raise RuntimeError(f"collector exited at start: {stderr.strip()[-500:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
@@ -83,8 +87,7 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        log.close()
 
 
 def run_demo(console: Console, *, db: str | None, people: int, events_per_person: int) -> None:

@@ -101,8 +101,12 @@ def _sqlite_engine(
     parsed: sa.URL, synchronous: Synchronous, busy_timeout_ms: int, background_checkpoints: bool
 ) -> Engine:
     database = parsed.database or ""
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        raise StoreUrlInvalid(
+            "in-memory SQLite is not supported (each connection would see its own empty "
+            "database); use sqlite:///PATH"
+        )
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         parsed,
         json_serializer=_json_text,

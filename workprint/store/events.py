@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from workprint.store import seqgaps
 from workprint.store.engine import is_sqlite, read_tx, write_tx
+from workprint.store.errors import StoreError, StoreUnavailable
 from workprint.store.rows import EVENT_COLUMNS, EventRow
 from workprint.store.schema import batches, devices, events, quarantine, seq_gaps, streams
 
@@ -133,11 +134,18 @@ def _insert_events(conn: Connection, ordered: Sequence[EventRow]) -> set[str]:
     if not is_sqlite(conn):
         columns = tuple(map(list, zip(*(r.values for r in ordered), strict=True)))
         # %b: binary array parameters; text-format arrays would escape every JSON quote.
+        import psycopg  # present whenever a PostgreSQL engine exists
+
         driver = conn.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cur:
-            cur.execute(_PG_INSERT, columns)
-            return {row[0] for row in cur.fetchall()}
+        try:
+            with driver.cursor() as cur:
+                cur.execute(_PG_INSERT, columns)
+                return {row[0] for row in cur.fetchall()}
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"database unavailable ({type(exc).__name__})") from exc
+        except psycopg.Error as exc:
+            raise StoreError(f"database error ({type(exc).__name__})") from exc
     inserted: set[str] = set()
     for start in range(0, len(ordered), _INSERT_CHUNK):
         chunk = ordered[start : start + _INSERT_CHUNK]
