@@ -44,6 +44,7 @@ from workprint.governance import policies
 from workprint.store import migrate
 from workprint.store.engine import Checkpointer, create_engine
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
+from workprint.store.group_commit import GroupCommitter
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ def create_app(
         checkpointer = Checkpointer(state["engine"]) if owned else None
         if checkpointer is not None:
             checkpointer.start()
+        state["committer"] = GroupCommitter(state["engine"])
         log.info(
             "collector ready version=%s backend=%s",
             workprint.__version__,
@@ -128,6 +130,7 @@ def create_app(
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(state["committer"].close)
             if checkpointer is not None:
                 await anyio.to_thread.run_sync(checkpointer.stop)
             if owned:
@@ -242,6 +245,7 @@ def create_app(
                 limits,
                 to_epoch_ms(clk.now()),
                 redactor,
+                state["committer"].write,
             )
             if cfg.ingest_threads > 0:
                 answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])

@@ -31,7 +31,7 @@ class CollectorConfig:
     max_inflight_batches: int = 64
     """Batches processed at once; beyond this the collector answers 429 with Retry-After.
     0 refuses every batch (drain mode for maintenance)."""
-    ingest_threads: int = 2
+    ingest_threads: int = 8
     """Threads per worker process that decode and commit batches. Batches are CPU-bound
     Python work, so more threads than this mostly add lock contention; further batches wait
     their turn (and get 429 past ``max_inflight_batches``)."""

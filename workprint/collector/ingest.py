@@ -8,6 +8,7 @@ I/O: authentication, the transactional write, and the per-event result.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -243,6 +244,7 @@ def ingest(
     limits: Limits,
     now_ms: int,
     redact: Redactor | None = None,
+    write: Callable[[BatchWrite], WriteResult] | None = None,
 ) -> tuple[IngestResult, WriteResult]:
     """Authenticate, decode, commit; returns the answer only after the commit."""
     started = time.perf_counter()
@@ -250,7 +252,7 @@ def ingest(
     raw = decompress(body, encoding, limits.max_body_bytes)
     batch = parse(raw, limits.max_batch_events)
     prepared = prepare(batch, auth, now_ms, redact)
-    result = write_batch(engine, prepared.write)
+    result = (write or functools.partial(write_batch, engine))(prepared.write)
     answer = IngestResult(
         batch_id=prepared.write.batch_id,
         accepted=result.accepted,

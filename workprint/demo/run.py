@@ -11,8 +11,8 @@ import contextlib
 import os
 import socket
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,7 +58,7 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         str(workers),
     ]
     # The server's log goes to a file: a pipe nobody reads would fill and stall the server.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         cmd,
         stdout=subprocess.DEVNULL,

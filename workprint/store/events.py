@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from workprint.store import seqgaps
-from workprint.store.engine import is_sqlite, read_tx, write_tx
+from workprint.store.engine import is_sqlite, read_tx, translate_errors, write_tx
 from workprint.store.errors import StoreError, StoreUnavailable
 from workprint.store.rows import EVENT_COLUMNS, EventRow
 from workprint.store.schema import batches, devices, events, quarantine, seq_gaps, streams
@@ -80,6 +80,12 @@ _EVENT_COLUMNS = list(EVENT_COLUMNS)
 def write_batch(engine: Engine, batch: BatchWrite) -> WriteResult:
     """Commit one batch; returns only after the transaction is durable."""
     with write_tx(engine) as conn:
+        return write_in(conn, batch)
+
+
+def write_in(conn: Connection, batch: BatchWrite) -> WriteResult:
+    """Write one batch inside the caller's transaction (see ``group_commit``)."""
+    with translate_errors():
         return _write(conn, batch)
 
 
