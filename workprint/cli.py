@@ -94,9 +94,6 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Run the collector (HTTP ingest service)."""
-    import uvicorn
-
-    from workprint.collector.app import create_app
     from workprint.store import migrate as migrations
     from workprint.store.engine import create_engine
 
@@ -113,17 +110,14 @@ def serve(
         }
         if config is not None:
             env["WORKPRINT_CONFIG"] = str(config)
-        os.environ.update(env)
-        uvicorn.run(
-            "workprint.collector.app:app_from_env",
-            factory=True,
-            host=cfg.host,
-            port=cfg.port,
-            workers=workers,
-            access_log=False,
-            log_config=None,
-        )
+        from workprint.collector.server import serve_workers
+
+        serve_workers(cfg.host, cfg.port, workers, env, cfg.log_level)
         return
+    import uvicorn
+
+    from workprint.collector.app import create_app
+
     uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port, access_log=False, log_config=None)
 
 

@@ -31,10 +31,12 @@ class CollectorConfig:
     max_inflight_batches: int = 64
     """Batches processed at once; beyond this the collector answers 429 with Retry-After.
     0 refuses every batch (drain mode for maintenance)."""
-    ingest_threads: int = 8
-    """Threads per worker process that decode and commit batches. Batches are CPU-bound
-    Python work, so more threads than this mostly add lock contention; further batches wait
-    their turn (and get 429 past ``max_inflight_batches``)."""
+    ingest_threads: int = 1
+    """Threads per worker process that decode and commit batches. Batch work is CPU-bound
+    Python, and threads of one process share one interpreter lock: a second thread mostly
+    slows the writer that holds the database lock. Use more worker processes instead
+    (``workprint serve --workers``, one per core); further batches wait their turn and get
+    429 past ``max_inflight_batches``. 0 runs batches on the event loop itself."""
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     """SQLite durability: FULL survives power loss, NORMAL survives process crashes only."""
     sqlite_busy_timeout_ms: int = 30_000

@@ -126,7 +126,7 @@ def _sqlite_engine(
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute("PRAGMA cache_size=-16384")  # 16 MiB of pages per connection
         if background_checkpoints:
             cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()

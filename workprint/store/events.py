@@ -29,8 +29,6 @@ from workprint.store.schema import batches, devices, events, quarantine, seq_gap
 
 # SQLite allows 32766 bound parameters per statement; keep IN lists well below it.
 _IN_CHUNK = 900
-# Rows per multi-row INSERT: 24 columns x 1000 rows stays under both engines' parameter limits.
-_INSERT_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +87,10 @@ def write_in(conn: Connection, batch: BatchWrite) -> WriteResult:
         return _write(conn, batch)
 
 
-def _insert_sql(conn: Connection, nrows: int) -> str:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    one = "(" + ", ".join([mark] * len(_EVENT_COLUMNS)) + ")"
-    # Column names come from the schema module and values are bound: no injection surface.
-    return (
-        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES "  # noqa: S608
-        + ", ".join([one] * nrows)
-        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
-    )
+_SQLITE_INSERT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "  # noqa: S608 - schema names
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))}) ON CONFLICT (event_id) DO NOTHING"
+)
 
 
 def _pg_array_type(column: sa.Column[Any]) -> tuple[str, str]:
@@ -134,8 +127,8 @@ def _insert_events(conn: Connection, ordered: Sequence[EventRow]) -> set[str]:
     """Insert the rows; returns the ids that were new (``RETURNING``).
 
     Values go straight to the driver, skipping per-row parameter processing: on PostgreSQL as
-    one array per column through ``unnest`` (a fixed, prepared statement), on SQLite as one
-    multi-row ``VALUES`` statement per chunk.
+    one array per column through ``unnest`` (a fixed, prepared statement), on SQLite through
+    ``executemany`` of one prepared statement.
     """
     if not is_sqlite(conn):
         columns = tuple(map(list, zip(*(r.values for r in ordered), strict=True)))
@@ -152,13 +145,14 @@ def _insert_events(conn: Connection, ordered: Sequence[EventRow]) -> set[str]:
             raise StoreUnavailable(f"database unavailable ({type(exc).__name__})") from exc
         except psycopg.Error as exc:
             raise StoreError(f"database error ({type(exc).__name__})") from exc
-    inserted: set[str] = set()
-    for start in range(0, len(ordered), _INSERT_CHUNK):
-        chunk = ordered[start : start + _INSERT_CHUNK]
-        params = tuple(v for r in chunk for v in r.values)
-        result = conn.exec_driver_sql(_insert_sql(conn, len(chunk)), params)
-        inserted.update(row[0] for row in result)
-    return inserted
+    # SQLite: one prepared statement bound per row in C (executemany). The write lock is held
+    # (BEGIN IMMEDIATE), so rows with a rowid above the current maximum are exactly ours.
+    before = conn.exec_driver_sql("SELECT COALESCE(MAX(pk), 0) FROM events").scalar_one()
+    result = conn.exec_driver_sql(_SQLITE_INSERT, [r.values for r in ordered])
+    if result.rowcount == len(ordered):
+        return {r.event_id for r in ordered}
+    rows = conn.exec_driver_sql("SELECT event_id FROM events WHERE pk > ?", (before,))
+    return {row[0] for row in rows}
 
 
 def _write(conn: Connection, batch: BatchWrite) -> WriteResult:

@@ -1,0 +1,58 @@
+"""Table tests of the payment card detector: Luhn, issuer prefixes and lengths."""
+
+from __future__ import annotations
+
+import pytest
+
+from workprint.privacy.detectors import find_all
+from workprint.privacy.detectors.card import CardDetector
+
+DETECTOR = CardDetector()
+
+POSITIVES = [
+    pytest.param("card 4111 1111 1111 1111 exp 12/27", [(5, 24, "CARD")], id="visa-spaced"),
+    pytest.param("4111111111111111", [(0, 16, "CARD")], id="visa-compact"),
+    pytest.param("3782-822463-10005", [(0, 17, "CARD")], id="amex-dashed"),
+    pytest.param("5555 5555 5555 4444", [(0, 19, "CARD")], id="mastercard"),
+    pytest.param("2221 0000 0000 0009", [(0, 19, "CARD")], id="mastercard-2-series"),
+    pytest.param("6011-1111-1111-1117", [(0, 19, "CARD")], id="discover"),
+    pytest.param("3530 1113 3330 0000", [(0, 19, "CARD")], id="jcb"),
+    pytest.param("3056 9309 0259 04", [(0, 17, "CARD")], id="diners-14"),
+    pytest.param("6200 0000 0000 0005", [(0, 19, "CARD")], id="unionpay"),
+    pytest.param("2200 0000 0000 0004", [(0, 19, "CARD")], id="mir"),
+    pytest.param("qty 2 4111 1111 1111 1111", [(6, 25, "CARD")], id="quantity-glued-before"),
+    pytest.param(
+        "6011 1111 1111 1117 and 5105 1051 0510 5100",
+        [(0, 19, "CARD"), (24, 43, "CARD")],
+        id="two-in-a-row",
+    ),
+    pytest.param("(4000056655665556)", [(1, 17, "CARD")], id="in-parentheses"),
+    pytest.param("4111 1111 1111 1111 0A", [(0, 19, "CARD")], id="trailing-group-glued-to-letters"),
+    pytest.param("4111 1111 1111 1111 1", [(0, 19, "CARD")], id="trailing-digit"),
+]
+"""Texts and the exact (start, end, entity) spans the detector must return for them."""
+
+NEGATIVES = [
+    pytest.param("4111 1111 1111 1112", id="luhn-fails"),
+    pytest.param("0000 0000 0000 0000", id="luhn-ok-no-issuer-zero"),
+    pytest.param("9111 1111 1111 1110", id="luhn-ok-no-issuer-nine"),
+    pytest.param("order 1000000000000008", id="luhn-ok-no-issuer-one"),
+    pytest.param("3400 0000 0000 0000", id="amex-prefix-wrong-length"),
+    pytest.param("4111111111111111a", id="glued-to-letters"),
+    pytest.param("5555555555554444.5", id="decimal"),
+    pytest.param("4111 1111 111", id="too-short"),
+    pytest.param("41111111111111111111", id="too-long"),
+    pytest.param("1234 5678 9012 3456", id="sequence"),
+]
+"""Texts in which the detector must find nothing."""
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVES)
+def test_finds_exact_spans(text: str, expected: list[tuple[int, int, str]]) -> None:
+    spans = find_all(text, [DETECTOR])
+    assert [(s.start, s.end, s.entity) for s in spans] == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_finds_nothing(text: str) -> None:
+    assert find_all(text, [DETECTOR]) == []

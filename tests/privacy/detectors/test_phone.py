@@ -1,0 +1,93 @@
+"""Table tests of the phone detector: E.164 in any region, national formats in configured ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from workprint.core.errors import ConfigError
+from workprint.privacy.detectors import find_all
+from workprint.privacy.detectors.phone import PhoneDetector
+
+DETECTOR = PhoneDetector()
+
+POSITIVES = [
+    pytest.param(
+        "Call +44 (0)20 7946 0958 today", [(5, 24, "PHONE")], id="gb-e164-with-trunk-in-parens"
+    ),
+    pytest.param("+1 415 555 2671", [(0, 15, "PHONE")], id="us-e164"),
+    pytest.param("ring (415) 555-2671.", [(5, 19, "PHONE")], id="us-national"),
+    pytest.param("cell 415.555.2671", [(5, 17, "PHONE")], id="us-dotted"),
+    pytest.param("mobile 06 12 34 56 78", [(7, 21, "PHONE")], id="fr-national"),
+    pytest.param("+33 6 12 34 56 78", [(0, 17, "PHONE")], id="fr-e164"),
+    pytest.param("0044 20 7946 0958", [(0, 17, "PHONE")], id="gb-00-prefix"),
+    pytest.param("Tel. 030 901820", [(5, 15, "PHONE")], id="de-national"),
+    pytest.param("Ruf an: +49 30 901820.", [(8, 21, "PHONE")], id="de-e164-sentence-end"),
+    pytest.param("98765 43210", [(0, 11, "PHONE")], id="in-mobile-without-trunk"),
+    pytest.param("+91 98765 43210", [(0, 15, "PHONE")], id="in-e164"),
+    pytest.param("(11) 98765-4321", [(0, 15, "PHONE")], id="br-area-in-parens"),
+    pytest.param("llámame al 612 345 678", [(11, 22, "PHONE")], id="es-national"),
+    pytest.param("03-1234-5678", [(0, 12, "PHONE")], id="jp-national"),
+    pytest.param("0412 345 678", [(0, 12, "PHONE")], id="au-mobile"),
+    pytest.param("020 123 4567", [(0, 12, "PHONE")], id="nl-national"),
+    pytest.param("tel 4155552671", [(4, 14, "PHONE")], id="bare-digits-with-cue"),
+    pytest.param("tel:+14155552671", [(4, 16, "PHONE")], id="tel-uri"),
+    pytest.param("Telefon 030 90 1820", [(8, 19, "PHONE")], id="two-digit-middle-group"),
+    pytest.param("paid 0207 946 0958", [(5, 18, "PHONE")], id="after-paid"),
+    pytest.param("qty 2 0207 946 0958 2 times", [(6, 19, "PHONE")], id="quantity-glued-before"),
+    pytest.param("call 020 7946 0958 3rd floor", [(5, 18, "PHONE")], id="trailing-ordinal"),
+    pytest.param(
+        "call 0207 946 0958 0207 946 0959", [(5, 18, "PHONE"), (19, 32, "PHONE")], id="two-in-a-row"
+    ),
+]
+"""Texts and the exact (start, end, entity) spans the detector must return for them."""
+
+NEGATIVES = [
+    pytest.param("4155552671", id="bare-digits-no-cue"),
+    pytest.param("order 4155552671", id="order-number"),
+    pytest.param("Order #415-555-2671", id="order-hash-formatted"),
+    pytest.param("id 202-403-1510", id="id-formatted"),
+    pytest.param("1710498765", id="unix-timestamp"),
+    pytest.param("2024-03-15 10:23:45", id="iso-datetime"),
+    pytest.param("ts 2024-03-15T10:23:45Z", id="iso-datetime-t"),
+    pytest.param("15/03/2024", id="date-slashes"),
+    pytest.param("15.03.2024", id="date-dots"),
+    pytest.param("05 12 2024", id="date-spaces"),
+    pytest.param("2024.3.15", id="date-year-first"),
+    pytest.param("15-03-24", id="date-two-digit-year"),
+    pytest.param("v1.2.3.4567", id="version"),
+    pytest.param("1.5.0", id="version-bare"),
+    pytest.param("build 20240315.1", id="build-number"),
+    pytest.param("192.168.100.200", id="ip-address"),
+    pytest.param("$1,234.56", id="price-dollars"),
+    pytest.param("1 234 567,89 €", id="price-euros"),
+    pytest.param("price 49.99", id="price-decimal"),
+    pytest.param("550e8400-e29b-41d4-a716-446655440000", id="uuid"),
+    pytest.param("at 10:23:45", id="time"),
+    pytest.param("ISBN 978-3-16-148410-0", id="isbn"),
+    pytest.param("call 555 1234", id="short-number"),
+]
+"""Texts in which the detector must find nothing."""
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVES)
+def test_finds_exact_spans(text: str, expected: list[tuple[int, int, str]]) -> None:
+    spans = find_all(text, [DETECTOR])
+    assert [(s.start, s.end, s.entity) for s in spans] == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_finds_nothing(text: str) -> None:
+    assert find_all(text, [DETECTOR]) == []
+
+
+def test_national_formats_follow_the_configured_regions() -> None:
+    gb_only = PhoneDetector(regions=("GB",))
+    assert find_all("ring (415) 555-2671", [gb_only]) == []
+    assert [(s.start, s.end) for s in find_all("ring 020 7946 0958", [gb_only])] == [(5, 18)]
+    assert [(s.start, s.end) for s in find_all("ring +1 415 555 2671", [gb_only])] == [(5, 20)]
+
+
+def test_unknown_region_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as info:
+        PhoneDetector(regions=("US", "XX"))
+    assert info.value.code == "config_invalid"

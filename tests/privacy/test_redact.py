@@ -1,0 +1,196 @@
+"""Redaction of whole events under a policy: every text field, every mode, fail closed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workprint.core import events as ev
+from workprint.core.ids import SequentialIds
+from workprint.privacy.detectors import default_detectors
+from workprint.privacy.policy import parse
+from workprint.privacy.redact import (
+    Vault,
+    Vaults,
+    redact_event,
+    redact_or_gap,
+    redact_text,
+    redact_url,
+)
+
+GOLD = "jane.doe@example.com"
+CARD = "4111 1111 1111 1111"
+DETECTORS = default_detectors(["Jane Customer"])
+POLICY = parse("""\
+version = 7
+[[origins]]
+origin = "https://crm.example.test"
+mode = "redacted"
+allow_query = ["page"]
+
+[[origins]]
+origin = "https://meta.example.test"
+mode = "metadata"
+
+[[origins]]
+origin = "https://test-account.example.test"
+mode = "full"
+
+[[apps]]
+match = "code"
+mode = "redacted"
+""")
+
+
+def _event(url: str = "https://crm.example.test/contacts", **payload_text: str) -> ev.Event:
+    ids = SequentialIds()
+    secret = f"note for {GOLD} card {CARD}"
+    element = ev.Element(
+        eid=1, tag="input", role="textbox", name=secret, text=secret, value=secret,
+        selector=f"input[name='{GOLD}']", options=[secret, "Won"],
+        attrs=ev.Attrs(id=GOLD, name=GOLD, type="email", placeholder=secret,
+                       aria_label=secret, href=f"/contacts/{GOLD}?token=abc"),
+    )
+    return ev.ObserveEvent(
+        event_id=ids(), seq=3, stream="web", device_id="dev_1", session_id=ids(),
+        occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        context=ev.Context(app="chromium", window_title=f"Inbox - {GOLD}",
+                           url=f"{url}/{GOLD}?page=2&email={GOLD}#frag", tab_id=1),
+        target=ev.Target(tag="a", role="link", name=secret, text=secret,
+                         selector=f"a[href='/c/{GOLD}']", attrs=element.attrs),
+        privacy=ev.Privacy(mode="redacted", policy_version="6"),
+        consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+        payload=ev.ObservePayload(elements=[element]),
+    )
+
+
+def _all_strings(value: object) -> list[str]:
+    found: list[str] = []
+    obj = msgspec.to_builtins(value)
+
+    def walk(x: object) -> None:
+        if isinstance(x, str):
+            found.append(x)
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                walk(k)
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(obj)
+    return found
+
+
+def test_redacted_mode_leaves_no_gold_value_anywhere() -> None:
+    out = redact_event(_event(), POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
+    assert out is not None
+    for text in _all_strings(out):
+        assert GOLD not in text and "4111" not in text, text
+    assert out.context.url == "https://crm.example.test/contacts/<EMAIL_1>?page=2"
+    assert out.privacy.mode == "redacted"
+    assert out.privacy.policy_version == "7"
+    assert out.privacy.redactions["EMAIL"] >= 5
+    assert out.payload.elements[0].role == "textbox"  # vocabulary kept
+
+
+def test_placeholders_are_consistent_within_a_session() -> None:
+    out = redact_event(_event(), POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
+    assert out is not None
+    assert out.context.window_title == "Inbox - <EMAIL_1>"
+    assert out.target is not None and out.target.name == "note for <EMAIL_1> card <CARD_1>"
+
+
+def test_metadata_mode_keeps_no_text() -> None:
+    event = _event(url="https://meta.example.test/x")
+    out = redact_event(event, POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
+    assert out is not None
+    assert out.context.url == "https://meta.example.test"
+    assert out.context.window_title is None
+    assert out.target is not None and out.target.name is None and out.target.selector is None
+    assert out.payload.elements[0].role == "textbox"
+    for text in _all_strings(out):
+        assert GOLD not in text
+
+
+def test_off_drops_the_event() -> None:
+    event = _event(url="https://unlisted.example.test/x")
+    assert redact_event(event, POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32)) is None
+
+
+def test_full_mode_keeps_text_but_never_query_or_fragment() -> None:
+    event = msgspec.structs.replace(
+        _event(url="https://test-account.example.test/x"),
+        privacy=ev.Privacy(mode="full", policy_version="6"),
+    )
+    out = redact_event(event, POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
+    assert out is not None
+    assert out.context.window_title == f"Inbox - {GOLD}"
+    assert out.context.url == f"https://test-account.example.test/x/{GOLD}"
+
+
+def test_stricter_event_mode_wins() -> None:
+    event = msgspec.structs.replace(_event(), privacy=ev.Privacy(mode="metadata",
+                                                                 policy_version="6"))
+    out = redact_event(event, POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
+    assert out is not None and out.privacy.mode == "metadata"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("https://u:pw@crm.example.test/a", "https://crm.example.test/a", id="creds"),
+        pytest.param("https://crm.example.test/a?page=1&q=x", "https://crm.example.test/a?page=1",
+                     id="allowed-query"),
+        pytest.param("https://crm.example.test/deals/123#x", "https://crm.example.test/deals/123",
+                     id="ids-kept-fragment-dropped"),
+        pytest.param("https://crm.example.test:8443/a", "https://crm.example.test:8443/a",
+                     id="port"),
+    ],
+)
+def test_redact_url(url: str, expected: str) -> None:
+    out = redact_url(url, mode="redacted", allowed_query=frozenset({"page"}),
+                     detectors=DETECTORS, vault=Vault(b"k" * 32), counts=Counter())
+    assert out == expected
+
+
+def test_failure_becomes_a_gap_event() -> None:
+    class Broken:
+        name = "broken"
+        entities = ("X",)
+
+        def find(self, text: str) -> list:
+            raise RuntimeError("boom")
+
+    errors: list[BaseException] = []
+    out = redact_or_gap(_event(), POLICY, detectors=[Broken()], vaults=Vaults(b"k" * 32),
+                        on_error=errors.append)
+    assert isinstance(out, ev.GapEvent)
+    assert out.payload.reason == "redaction_error"
+    assert out.payload.from_seq == out.payload.to_seq == 3
+    assert errors and GOLD not in " ".join(_all_strings(out))
+
+
+_pieces = st.lists(
+    st.sampled_from([GOLD, CARD, "Jane Customer", "AKIAIOSFODNN7EXAMPLE", "+44 20 7946 0958",
+                     "DE89370400440532013000", " ", "hello", "deal #42", "\n", "<", ">"])
+    | st.text(max_size=8).map(lambda s: [s]),
+    max_size=12,
+).map(lambda parts: " ".join(p if isinstance(p, str) else "".join(p) for p in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_pieces)
+def test_redaction_is_idempotent_and_removes_gold(text: str) -> None:
+    vault = Vault(b"k" * 32)
+    once = redact_text(text, DETECTORS, vault, Counter())
+    assert redact_text(once, DETECTORS, vault, Counter()) == once
+    for gold in (GOLD, "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE", "DE89370400440532013000"):
+        assert gold not in once
+    assert len(once) <= max(len(text) * 4, 64)

@@ -1,0 +1,254 @@
+"""Person names: the directory's names anywhere, and any name announced by its context.
+
+* **Directory** (the deny-list of employees and customers): a listed full name ("Jane Doe")
+  is found anywhere, case-insensitively, as whole words with any spacing between them. One
+  token of a listed name (``Jane``, ``doe``; three letters or more) is a name only in a name
+  context, where it may also be lower-case ("hi jane,").
+* **Context cues** find names that are not listed: honorifics (``Mr.``, ``Ms``, ``Dr.``,
+  ``Herr``, ``Mme``...), greetings (``Dear X``, ``Hi X,``, ``Hallo X``, ``Bonjour X``),
+  verbs (``called X Y``, ``spoke with X``, ``my name is X``), sign-offs with the name alone
+  on the next line (``Regards,\\nX Y``, ``Mit freundlichen Grüßen\\nX``), and header lines
+  (``From: X``, ``Assignee: X``; these only at the start of a line). After a cue, one to
+  three capitalised tokens (with particles such as ``van`` or ``de`` and initials such as
+  ``Q.`` between them) are the name, unless they are a word that follows such cues without
+  being a name (``Hi all``, ``Dear Customer``, ``called Monday``). A lone letter is not a name.
+
+An ``@mention`` is a handle, not a name: nothing directly after ``@`` is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from workprint.privacy.detectors._context import word_set
+from workprint.privacy.detectors.base import Span
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, factored by common prefixes."""
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_source(root)
+
+
+def _trie_source(node: dict[str, dict[str, Any]]) -> str:
+    branches = [re.escape(ch) + _trie_source(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
+
+
+_HONORIFIC = (
+    r"Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Herr|Frau|Hr|Fr|Mme|Mlle|Sra?|Srta|Dott|Sig|Sig\.ra|"
+    r"Dhr|Mevr|M(?=\.)"
+)
+_GREETINGS = (
+    "Dear", "Hi", "Hello", "Hey", "Hallo", "Liebe", "Lieber", "Bonjour", "Bonsoir", "Salut",
+    "Hola", "Ciao", "Cara", "Caro", "Olá", "Estimado", "Estimada", "Good morning",
+    "Good afternoon", "Thanks", "Thank you", "Cheers",
+)  # fmt: skip
+_SIGN_OFFS = (
+    "Regards", "Best", "Best wishes", "Cheers", "Thanks", "Thank you", "Many thanks",
+    "Sincerely", "Yours truly", "Mit freundlichen Grüßen", "Viele Grüße", "Beste Grüße",
+    "Liebe Grüße", "Gruß", "Grüße", "Cordialement", "Bien à vous", "Amitiés", "Saludos",
+    "Un saludo", "Atentamente", "Met vriendelijke groet", "Met vriendelijke groeten",
+    "Groeten", "Cordiali saluti",
+)  # fmt: skip
+_VERBS = (
+    "called", "named", "spoke with", "spoke to", "talked with", "talked to", "met with",
+    "meeting with", "call with", "assigned to", "escalated to", "handed to", "handed over to",
+    "signed by", "approved by", "requested by", "reported by", "submitted by", "on behalf of",
+    "my name is",
+)  # fmt: skip
+_HEADER = (
+    r"From|To|Cc|Bcc|Attn|Attention|Contact|Name|Full name|Customer|Client|Owner|Assignee|"
+    r"Reporter|Requester|Author|Sender|Recipient|Patient|Employee|Kunde|Ansprechpartner"
+)
+
+
+def _both_cases(words: Iterable[str]) -> list[str]:
+    return [v for w in words for v in (w, w[0].lower() + w[1:], w[0].upper() + w[1:])]
+
+
+_GREETING_CUE = re.compile(f"(?P<greet>{_trie(_both_cases(_GREETINGS))})[ \t]+")
+"""Greetings, anywhere a word starts (``Hi X``, ``dear X``)."""
+_SIGN_OFF_CUE = re.compile(
+    f"(?P<sign>{_trie(_both_cases(_SIGN_OFFS))})[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
+)
+"""Sign-offs: the name is alone on the next line."""
+_VERB_CUE = re.compile(f"(?P<verb>{_trie(_both_cases(_VERBS))})[ \t]+")
+_HEADER_CUE = re.compile(rf"(?m:^)[ \t]*(?:[>*\-\"'(]+[ \t]*)?(?P<head>{_HEADER})[ \t]*:[ \t]*")
+"""Header lines (``From: X``), only at the start of a line."""
+_HONORIFIC_CUE = re.compile(rf"(?P<hon>{_HONORIFIC})\.?[ \t]+")
+_NAME_TOKEN = re.compile(r"[A-Z]\.|[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*")
+_GAP = re.compile(r"[ \t]+")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_PARTICLES = word_set("van von de der den da das dos du del della di la le bin ibn al el ter zu")
+NOT_NAMES = word_set(
+    """
+    all team there everyone everybody folks guys gang sir sirs madam madame customer customers
+    support again so for you both world friends colleagues hiring valued the a an and or my
+    our your this that it we i me us they he she him her his mr mrs ms mx dr prof miss
+    herr frau hr fr mme mlle sr sra srta dott sig dhr mevr m dame lady lord
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today tomorrow yesterday tonight
+    admin user users sales billing service services manager management hr ops devops staff
+    good morning afternoon evening night day week thanks thank regards best cheers sincerely
+    yours kind warm many please hello hi hey dear what how why when where who which not no
+    yes just also here now then again back sure ok okay in on at to from with by of as is be
+    was were are am will would can could should shall might must do does did have has had
+    going trying looking happy glad sorry working new old first last next other another one
+    two three some any every each few more most no none nobody someone somebody anyone
+    anybody something anything nothing everything all support helpdesk desk reception
+    accounts accounting finance legal marketing engineering product design security it
+    unknown n/a none null test tester system bot robot assistant agent operator
+    grüße gruß wishes saludos groeten regards saluti
+    """
+)
+"""Capitalised words that follow name cues without being names (compared in lower case)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamesDetector:
+    """Finds person names (entity ``PERSON``); the span is the name without its cue."""
+
+    name: str = "names"
+    entities: tuple[str, ...] = ("PERSON",)
+    directory: tuple[str, ...] = ()
+    """Full names always recognised (employees, customers), in any letter case."""
+    not_names: frozenset[str] = NOT_NAMES
+    min_token: int = 3
+    """Shortest single token of a directory name recognised on its own after a cue."""
+    _full: dict[str, tuple[tuple[str, ...], ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _first: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+    _tokens: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        full: dict[str, list[tuple[str, ...]]] = {}
+        tokens: set[str] = set()
+        for entry in self.directory:
+            words = tuple(w.lower() for w in _WORD.findall(entry))
+            if not words:
+                continue
+            full.setdefault(words[0], []).append(words)
+            tokens.update(w for w in words if len(w) >= self.min_token)
+        ordered = {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in full.items()}
+        object.__setattr__(self, "_full", ordered)
+        object.__setattr__(self, "_tokens", frozenset(tokens - self.not_names))
+        if ordered:
+            # One scan for every first name of the directory, as a trie so that the regex
+            # engine tries only the branches that match the next character.
+            first = rf"(?<![\w@'’\-])(?:{_trie(ordered)})(?![\w]|['’\-][^\W\d_])"
+            object.__setattr__(self, "_first", re.compile(first, re.IGNORECASE))
+
+    def find(self, text: str) -> list[Span]:
+        """Spans of person names in ``text``."""
+        spans = self._find_listed(text)
+        cues = [m for m in _GREETING_CUE.finditer(text) if _word_start(text, m.start())]
+        cues.extend(m for m in _HONORIFIC_CUE.finditer(text) if _word_start(text, m.start()))
+        cues.extend(_HEADER_CUE.finditer(text))
+        if "\n" in text:
+            cues.extend(m for m in _SIGN_OFF_CUE.finditer(text) if _word_start(text, m.start()))
+        cues.extend(m for m in _VERB_CUE.finditer(text) if _word_start(text, m.start()))
+        for m in cues:
+            span = self._after_cue(text, m.end(), honorific=m.lastgroup == "hon")
+            if span is None:
+                continue
+            if m.lastgroup == "sign" and not _ends_line(text, span.end):
+                continue
+            spans.append(span)
+        return spans
+
+    def _find_listed(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        if self._first is None:
+            return spans
+        done = 0
+        for m in self._first.finditer(text):
+            if m.start() < done:
+                continue
+            first = m.group().lower()
+            for full in self._full.get(first, ()):
+                end = _rest_of_name(text, m.end(), full[1:])
+                if end is None:
+                    continue
+                if len(full) > 1 or len(first) >= self.min_token:
+                    spans.append(Span(m.start(), end, "PERSON"))
+                    done = end
+                break
+        return spans
+
+    def _after_cue(self, text: str, pos: int, honorific: bool) -> Span | None:
+        """The name starting at ``pos``: up to three name tokens, particles between them."""
+        start = end = -1
+        names = 0
+        while names < 3:
+            token = _NAME_TOKEN.match(text, pos)
+            if token is None:
+                break
+            word = token.group()
+            low = word.lower()
+            if low in _PARTICLES and names:
+                gap = _GAP.match(text, token.end())
+                if gap is None:
+                    break
+                pos = gap.end()
+                continue
+            if not self._is_name(word, low, first=names == 0):
+                break
+            if start < 0:
+                start = token.start()
+            end = token.end()
+            names += 1
+            gap = _GAP.match(text, end)
+            if gap is None:
+                break
+            pos = gap.end()
+        if start < 0:
+            return None
+        if text[end - 1] == "." and end - start == 2:
+            return None  # a lone initial
+        return Span(start, end, "PERSON", 0.9 if honorific else 0.85)
+
+    def _is_name(self, word: str, low: str, first: bool) -> bool:
+        if low in self._tokens:
+            return True
+        if low in self.not_names or not word[0].isupper():
+            return False
+        if len(word) < 2:
+            return False  # a lone letter; an initial is written "Q."
+        return not (word.isupper() and not word.endswith("."))  # IT, HR, ACME: acronyms
+
+
+def _rest_of_name(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
+    """Where the name ends if ``rest`` (lower case) follows ``pos`` word by word, else None."""
+    for expected in rest:
+        gap = _SPACE.match(text, pos)
+        word = _WORD.match(text, gap.end()) if gap else None
+        if word is None or word.group().lower() != expected:
+            return None
+        pos = word.end()
+    return pos
+
+
+def _word_start(text: str, start: int) -> bool:
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.@")
+
+
+def _ends_line(text: str, end: int) -> bool:
+    newline = text.find("\n", end)
+    rest = text[end : newline if newline != -1 else len(text)]
+    return not rest.strip(" \t\r,.")

@@ -1,0 +1,208 @@
+"""National identity and tax numbers, each validated by its own structure or check digits.
+
+One rule per document (data: a pattern, a validator, a context cue and when that cue is
+required):
+
+===========  ============  ===============================================================
+entity       document      validation
+===========  ============  ===============================================================
+SSN          US SSN        area not 000, 666 or 9xx; group not 00; serial not 0000
+NINO         UK NINO       prefix letters from the allowed sets, not BG GB NK KN TN NT ZZ
+NATIONAL_ID  NL BSN        11-proof; always needs a cue (``BSN``)
+NATIONAL_ID  ES DNI / NIE  control letter (mod 23)
+NATIONAL_ID  FR NIR        sex digit, month, two-digit key 97 - (n mod 97)
+NATIONAL_ID  DE Steuer-ID  digit-repetition rule and ISO 7064 MOD 11,10 check digit
+NATIONAL_ID  IN Aadhaar    Verhoeff check digit, first digit 2-9
+NATIONAL_ID  BR CPF        two mod-11 check digits
+===========  ============  ===============================================================
+
+Numbers written as one bare run of digits (``078051121``) match many unrelated numbers, so
+for the SSN, Steuer-ID, Aadhaar and CPF a bare run counts only next to its cue (``SSN``,
+``Steuer-ID``, ``Aadhaar``, ``CPF``); the formatted shapes (``123-45-6789``,
+``123.456.789-09``) do not need one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from workprint.privacy.detectors._checksums import (
+    bsn_ok,
+    cpf_ok,
+    dni_letter,
+    nir_ok,
+    steuer_id_ok,
+    verhoeff_ok,
+)
+from workprint.privacy.detectors._context import is_alnum_at, near, windows
+from workprint.privacy.detectors.base import Span
+
+CueRule = Literal["never", "bare", "always"]
+_GATE = re.compile(r"[0-9](?:[ .\-]?[0-9]){5}")
+"""Every number of every rule holds six digits, at most one separator between two."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdRule:
+    """One kind of national number: where it is, how to check it, when it needs a cue."""
+
+    document: str
+    entity: str
+    pattern: re.Pattern[str]
+    valid: Callable[[str], bool]
+    """Check on the compact form (spaces, dashes and dots removed, upper case)."""
+    cue: re.Pattern[str] | None = None
+    cue_rule: CueRule = "never"
+
+
+_SSN_DUMMIES = frozenset({"078051120", "219099999", "123456789"})
+
+
+def _ssn_ok(d: str) -> bool:
+    area, group, serial = d[:3], d[3:5], d[5:]
+    return (
+        area not in ("000", "666")
+        and area[0] != "9"
+        and group != "00"
+        and serial != "0000"
+        and d not in _SSN_DUMMIES
+    )
+
+
+_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def _nino_ok(d: str) -> bool:
+    return d[:2] not in _NINO_BAD_PREFIXES
+
+
+def _dni_ok(d: str) -> bool:
+    number = int(str("XYZ".index(d[0])) + d[1:8]) if d[0] in "XYZ" else int(d[:8])
+    return dni_letter(number) == d[8]
+
+
+def _nir_ok(d: str) -> bool:
+    month = int(d[3:5])
+    return (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99) and nir_ok(d)
+
+
+def _aadhaar_ok(d: str) -> bool:
+    return d[0] not in "01" and verhoeff_ok(d)
+
+
+def _cue(words: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i)\b(?:{words})\b")
+
+
+RULES: tuple[IdRule, ...] = (
+    IdRule(
+        "US SSN",
+        "SSN",
+        re.compile(r"[0-9]{3}([ \-]?)[0-9]{2}\1[0-9]{4}(?![\w\-])"),
+        _ssn_ok,
+        _cue(r"ssn|ss#|social security(?: number| no)?|soc\.? ?sec\.?"),
+        "bare",
+    ),
+    IdRule(
+        "UK NINO",
+        "NINO",
+        re.compile(
+            r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+            r" ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![A-Za-z0-9])"
+        ),
+        _nino_ok,
+        _cue(r"nino|ni (?:number|no\.?)|national insurance(?: number| no\.?)?"),
+    ),
+    IdRule(
+        "NL BSN",
+        "NATIONAL_ID",
+        re.compile(r"[0-9]{4}(?:\.?[0-9]{2}\.?[0-9]{3})(?![\w\-]|\.[0-9])"),
+        bsn_ok,
+        _cue(r"bsn|burgerservicenummer|sofi-?nummer"),
+        "always",
+    ),
+    IdRule(
+        "ES DNI/NIE",
+        "NATIONAL_ID",
+        re.compile(r"(?:[0-9]{8}|[XYZ][ \-]?[0-9]{7})[ \-]?[A-Z](?![A-Za-z0-9])"),
+        _dni_ok,
+    ),
+    IdRule(
+        "FR NIR",
+        "NATIONAL_ID",
+        re.compile(
+            r"[12378] ?[0-9]{2} ?[0-9]{2} ?(?:[0-9]{2}|2[AB])"
+            r" ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}(?![\w\-])"
+        ),
+        _nir_ok,
+    ),
+    IdRule(
+        "DE Steuer-ID",
+        "NATIONAL_ID",
+        re.compile(r"[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}(?![\w\-])"),
+        steuer_id_ok,
+        _cue(r"steuer-?id|steuer-?identifikationsnummer|identifikationsnummer|idnr|tin|tax id"),
+        "bare",
+    ),
+    IdRule(
+        "IN Aadhaar",
+        "NATIONAL_ID",
+        re.compile(r"[2-9][0-9]{3}([ \-]?)[0-9]{4}\1[0-9]{4}(?![\w\-])"),
+        _aadhaar_ok,
+        _cue(r"aadhaa?r|uidai|uid"),
+        "bare",
+    ),
+    IdRule(
+        "BR CPF",
+        "NATIONAL_ID",
+        re.compile(r"[0-9]{3}(?:\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{8})(?![\w\-])"),
+        cpf_ok,
+        _cue(r"cpf"),
+        "bare",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NationalIdDetector:
+    """Finds national identity and tax numbers of the documents in ``rules``."""
+
+    name: str = "national_id"
+    entities: tuple[str, ...] = ("SSN", "NINO", "NATIONAL_ID")
+    rules: tuple[IdRule, ...] = RULES
+    cue_window: int = 40
+    """How many characters before a number its cue may be."""
+
+    def find(self, text: str) -> list[Span]:
+        """Spans of national numbers in ``text``."""
+        spans: list[Span] = []
+        for lo, hi in windows(text, _GATE, 24):
+            for rule in self.rules:
+                for m in rule.pattern.finditer(text, lo, hi):
+                    span = self._check(text, rule, m)
+                    if span is not None:
+                        spans.append(span)
+        return spans
+
+    def _check(self, text: str, rule: IdRule, m: re.Match[str]) -> Span | None:
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+            return None
+        if end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+            return None
+        if text.startswith(".", end) and is_alnum_at(text, end + 1):
+            return None
+        raw = m.group()
+        compact = raw.replace(" ", "").replace("-", "").replace(".", "").upper()
+        if not rule.valid(compact):
+            return None
+        cued = rule.cue is not None and near(text, start, rule.cue, before=self.cue_window)
+        needs_cue = rule.cue_rule == "always" or (
+            rule.cue_rule == "bare" and compact == raw.upper()
+        )
+        if needs_cue and not cued:
+            return None
+        return Span(start, end, rule.entity, 1.0 if cued else 0.85)

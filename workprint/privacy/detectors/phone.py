@@ -1,0 +1,220 @@
+"""Telephone numbers, in every region with a leading ``+``/``00`` and nationally for a list.
+
+Candidates come from one regex over digit groups (``+44 (0)20 7946 0958``, ``(415) 555-2671``,
+``06 12 34 56 78``); only candidates with 7 to 17 digits are validated, each with
+``phonenumbers.parse`` and ``is_valid_number`` (never ``PhoneNumberMatcher`` over the text).
+Without a ``+`` the candidate is tried in each configured region; in regions whose trunk
+prefix is ``0`` it must start with that ``0`` unless the region is one where numbers are
+customarily written without it (India's mobiles, Brazil's ``(11) 98765-4321``).
+
+Rejected before any parsing: dates and times (``2024-03-15``, ``15/03/2024``, ``05 12 2024``),
+dotted quads (IP addresses) and dotted versions, numbers glued to letters or continued by
+``.5``/``,50`` (prices, decimals, UUID pieces), and numbers right after ``order``, ``invoice``,
+``ticket``, ``#`` and similar. A bare run of digits (no separator, no ``+``) is a phone only
+with a cue such as ``tel``, ``phone`` or ``call`` just before it: otherwise every order number
+and Unix timestamp would be valid somewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from workprint.core.errors import ConfigError
+from workprint.privacy.detectors._context import is_alnum_at, near
+from workprint.privacy.detectors.base import Span
+
+DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IN", "BR", "JP", "AU", "NL", "ES")
+TRUNK_OPTIONAL = frozenset({"IN", "BR"})
+
+_CANDIDATE = re.compile(
+    r"(?<![\w+#$€£¥.,/\-])"
+    r"(?:\+[ ]?|\b00)?"
+    r"(?:\([0-9]{1,5}\)[ ]?)?[0-9]+"
+    r"(?:(?:[ .\-/]|[ ]?\([0-9]{1,5}\)[ ]?)[0-9]+)*"
+)
+_GROUP = re.compile(r"\(?[0-9]+\)?")
+_NON_DIGIT = re.compile(r"[^0-9]+")
+_MAX_GROUPS = 8
+_MAX_TRIES = 48
+_DATE = re.compile(r"([0-9]{1,4})([ ./\-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+_CUE = re.compile(
+    r"(?i)\b(?:phone|tel|mobile|mob|cell|fax|call|ring|sms|text|whatsapp|contact|number|ph|"
+    r"telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone)\b"
+)
+_NOT_A_PHONE_CUE = re.compile(
+    r"(?i)\b(?:order|invoice|ticket|case|ref|reference|id|sku|serial|tracking|acct|po|"
+    r"version|build|release|isbn|batch|lot)\s*(?:no\.?|number|nr\.?|#|:)?\s*#?\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Region:
+    code: str
+    trunk: str
+    lengths: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneDetector:
+    """Finds telephone numbers; the span runs from the ``+`` or first digit to the last."""
+
+    name: str = "phone"
+    entities: tuple[str, ...] = ("PHONE",)
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    """Regions whose national formats (no ``+``) are recognised, tried in order."""
+    trunk_optional: frozenset[str] = TRUNK_OPTIONAL
+    """Regions whose numbers are often written without the trunk prefix ``0``."""
+    _regions: tuple[_Region, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        resolved = []
+        for code in self.regions:
+            md = phonenumbers.PhoneMetadata.metadata_for_region(code.upper())
+            if md is None or md.general_desc is None:
+                raise ConfigError("unknown phone region in the detector settings", region=code)
+            trunk = md.national_prefix or ""
+            lengths = frozenset(md.general_desc.possible_length or ())
+            resolved.append(_Region(code.upper(), trunk, lengths))
+        object.__setattr__(self, "_regions", tuple(resolved))
+
+    def find(self, text: str) -> list[Span]:
+        """Spans of telephone numbers in ``text``."""
+        spans: list[Span] = []
+        for m in _CANDIDATE.finditer(text):
+            start, end = m.span()
+            if end - start < 7:
+                continue
+            if is_alnum_at(text, end) or _continues_number(text, end):
+                end = _drop_last_group(text, start, end)  # glued to a word or a decimal
+                if end - start < 7:
+                    continue
+            raw = text[start:end]
+            if len(_NON_DIGIT.sub("", raw)) < 7 or _looks_like_other_number(raw):
+                continue
+            if _NOT_A_PHONE_CUE.search(text, max(0, start - 24), start):
+                continue
+            spans.extend(self._windows(text, start, end))
+        return spans
+
+    def _windows(self, text: str, start: int, end: int) -> list[Span]:
+        """The whole candidate if valid, else valid runs of whole digit groups in it.
+
+        A number glued to other numbers (``2 0207 946 0958``: a quantity first; two numbers
+        in a row; a number then a card) is found by trying runs of up to eight groups, longest
+        first, left to right. A run starts at the candidate's start, a bracket or a group of
+        two digits or more; at most :data:`_MAX_TRIES` runs of one candidate are validated.
+        """
+        whole = self._check(text, start, end)
+        if whole is not None:
+            return [whole]
+        groups = [g.span() for g in _GROUP.finditer(text, start, end)]
+        if len(groups) < 2:
+            return []
+        digits = [_NON_DIGIT.sub("", text[a:b]) for a, b in groups]
+        found: list[Span] = []
+        tries = 0
+        i = 0
+        while i < len(groups) and tries < _MAX_TRIES:
+            if i and len(digits[i]) < 2 and text[groups[i][0]] != "(":
+                i += 1
+                continue
+            for j in range(min(len(groups), i + _MAX_GROUPS) - 1, i - 1, -1):
+                if (i, j) == (0, len(groups) - 1):
+                    continue
+                run = "".join(digits[i : j + 1])
+                intl = i == 0 and text[start] == "+"
+                if not self._plausible(run, intl):
+                    continue
+                tries += 1
+                span = self._check(text, start if i == 0 else groups[i][0], groups[j][1])
+                if span is not None:
+                    found.append(span)
+                    i = j
+                    break
+            i += 1
+        return found
+
+    def _plausible(self, digits: str, intl: bool) -> bool:
+        """Cheap test before parsing: a length some configured region (or E.164) allows."""
+        if intl or digits.startswith("00"):
+            return 8 <= len(digits) <= 17
+        return any(self._national(r, digits) is not None for r in self._regions)
+
+    def _national(self, region: _Region, digits: str) -> str | None:
+        """``digits`` without the region's trunk prefix, if the region could dial them."""
+        if region.trunk and digits.startswith(region.trunk):
+            national = digits[len(region.trunk) :]
+        elif region.trunk == "0" and region.code not in self.trunk_optional:
+            return None
+        else:
+            national = digits
+        return national if len(national) in region.lengths else None
+
+    def _check(self, text: str, start: int, end: int) -> Span | None:
+        raw = text[start:end]
+        digits = _NON_DIGIT.sub("", raw)
+        if not 7 <= len(digits) <= 17 or _looks_like_other_number(raw):
+            return None
+        intl = raw.startswith("+") or raw.startswith("00")
+        if intl:
+            return Span(start, end, "PHONE", 1.0) if _valid(_international(raw), None) else None
+        formatted = not raw.isdigit()
+        if not formatted and not near(text, start, _CUE, before=30):
+            return None
+        for region in self._regions:
+            if self._national(region, digits) is not None and _valid(raw, region.code):
+                return Span(start, end, "PHONE", 0.9 if formatted else 0.8)
+        return None
+
+
+def _drop_last_group(text: str, start: int, end: int) -> int:
+    """Where the candidate ends without its last digit group (``start`` if it has one)."""
+    groups = [g.span() for g in _GROUP.finditer(text, start, end)]
+    return groups[-2][1] if len(groups) > 1 else start
+
+
+def _international(raw: str) -> str:
+    return "+" + raw[2:] if raw.startswith("00") else raw
+
+
+def _valid(raw: str, region: str | None) -> bool:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _is_date(raw: str) -> bool:
+    """``15/03/2024``, ``2024.3.15``, ``05 12 24``: three groups that read as a calendar date."""
+    m = _DATE.fullmatch(raw)
+    if m is None:
+        return False
+    a, b, c = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    if len(m.group(1)) == 4:
+        return (1 <= b <= 12 and 1 <= c <= 31) or (1 <= b <= 31 and 1 <= c <= 12)
+    if len(m.group(1)) > 2:
+        return False
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+
+
+def _continues_number(text: str, end: int) -> bool:
+    """A decimal, version or range goes on after ``end`` (``5.50``, ``1,5``, ``3-4a``)."""
+    return end + 1 < len(text) and text[end] in ".,:" and text[end + 1].isdigit()
+
+
+def _looks_like_other_number(raw: str) -> bool:
+    """Dates, times, dotted quads and dotted versions: shapes phones do not take."""
+    if _ISO_DATE.match(raw) or _is_date(raw):
+        return True
+    if "." in raw:
+        parts = raw.lstrip("+").split(".")
+        if any(len(p.strip("() ")) < 2 for p in parts):
+            return True  # 1.2.3.4567 is a version
+        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts):
+            return True  # 192.168.10.200 is an address
+    return False

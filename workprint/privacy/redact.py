@@ -1,0 +1,342 @@
+"""Redaction of events: the field classification of the contract, applied under a policy.
+
+:func:`redact_event` is pure apart from the :class:`Vault` it is handed, which numbers the
+placeholders of one session so that the same e-mail address is ``<EMAIL_1>`` every time it
+appears in that session. The vault keeps keyed digests of what it has seen, never the values.
+
+Per mode (the stricter of the event's own mode and the policy's decision for its context):
+
+* ``off``: the event does not exist (``None``).
+* ``metadata``: free text, identifiers, selectors and URL paths are removed; kinds, timing,
+  roles, tags and the URL origin stay.
+* ``redacted``: every detector runs over free text and identifiers; URLs keep origin and path
+  (segments with personal data replaced), drop credentials and fragments, and keep only the
+  query parameters the policy allows; attribute values inside selectors are redacted.
+* ``full``: text as typed (designated test accounts only).
+
+Per-field overrides of the policy (``keep``/``redact``/``drop``) apply on top. The function
+fails closed: :func:`redact_or_gap` turns any exception into a ``gap`` event with reason
+``redaction_error`` in place of the event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import typing
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, Final
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+import msgspec
+
+from workprint.core import events as ev
+from workprint.core.events import TEXT_FIELDS, CaptureMode, TextRule
+from workprint.privacy.detectors import Detector, find_all
+from workprint.privacy.policy import Policy, strictest
+
+PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
+_SELECTOR_VALUE: Final = re.compile(r"""(=\s*)(["'])(.*?)\2""")
+
+
+class Vault:
+    """Placeholder numbers of one session: ``(entity, keyed digest of value) -> n``."""
+
+    def __init__(self, key: bytes, memo_size: int = 20_000) -> None:
+        self._key = key
+        self._numbers: dict[tuple[str, bytes], int] = {}
+        self._next: Counter[str] = Counter()
+        self.memo: OrderedDict[str, tuple[str, tuple[tuple[str, int], ...]]] = OrderedDict()
+        """Results of :func:`redact_text` in this session (the same labels recur in every
+        snapshot of a page); exact, because placeholders are stable within the session.
+        Holds redacted text and counts only; keys are the texts already seen in the session's
+        own memory, never written anywhere."""
+        self._memo_size = memo_size
+
+    def remember(self, text: str, result: str, counts: Counter[str]) -> None:
+        self.memo[text] = (result, tuple(counts.items()))
+        if len(self.memo) > self._memo_size:
+            self.memo.popitem(last=False)
+
+    def placeholder(self, entity: str, value: str) -> str:
+        digest = hmac.new(self._key, f"{entity}\0{value}".encode(), hashlib.sha256).digest()
+        number = self._numbers.get((entity, digest))
+        if number is None:
+            self._next[entity] += 1
+            number = self._numbers[(entity, digest)] = self._next[entity]
+        return f"<{entity}_{number}>"
+
+
+class Vaults:
+    """Vaults by session, the least recently used dropped beyond ``capacity``."""
+
+    def __init__(self, key: bytes, capacity: int = 4096) -> None:
+        self._key = key
+        self._capacity = capacity
+        self._vaults: OrderedDict[str, Vault] = OrderedDict()
+
+    def for_session(self, session_id: str) -> Vault:
+        vault = self._vaults.get(session_id)
+        if vault is None:
+            session_key = hmac.new(self._key, session_id.encode(), hashlib.sha256).digest()
+            vault = self._vaults[session_id] = Vault(session_key)
+            if len(self._vaults) > self._capacity:
+                self._vaults.popitem(last=False)
+        else:
+            self._vaults.move_to_end(session_id)
+        return vault
+
+
+def redact_text(
+    text: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
+) -> str:
+    """``text`` with every detected entity replaced by its placeholder. Placeholders already
+    in the text are left alone, so redacting twice changes nothing."""
+    known = vault.memo.get(text)
+    if known is not None:
+        counts.update(dict(known[1]))
+        return known[0]
+    local: Counter[str] = Counter()
+    result = _redact_all(text, detectors, vault, local)
+    vault.remember(text, result, local)
+    counts.update(local)
+    return result
+
+
+def _redact_all(
+    text: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
+) -> str:
+    # Detectors see the whole text (context cues such as line starts stay intact); spans that
+    # touch an existing placeholder are skipped, so redacting twice changes nothing.
+    if not text:
+        return text
+    kept = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    spans = [
+        sp for sp in find_all(text, detectors)
+        if not any(sp.start < end and start < sp.end for start, end in kept)
+    ]
+    if not spans:
+        return text
+    out: list[str] = []
+    last = 0
+    for span in spans:
+        out.append(text[last : span.start])
+        out.append(vault.placeholder(span.entity, text[span.start : span.end]))
+        counts[span.entity] += 1
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def redact_url(
+    url: str,
+    *,
+    mode: CaptureMode,
+    allowed_query: frozenset[str],
+    detectors: Sequence[Detector],
+    vault: Vault,
+    counts: Counter[str],
+) -> str:
+    """Origin + path; credentials and fragment dropped; query only where allowed."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        counts["URL"] += 1
+        return vault.placeholder("URL", url)
+    if parts.username or parts.password:
+        counts["URL_CREDENTIALS"] += 1
+    netloc = host + (f":{port}" if port else "")
+    origin = f"{parts.scheme}://{netloc}" if parts.scheme else netloc
+    if mode == "metadata":
+        return origin
+    if mode == "full":
+        path = parts.path
+    else:
+        segments = []
+        for segment in parts.path.split("/"):
+            plain = unquote(segment)
+            redacted = redact_text(plain, detectors, vault, counts)
+            segments.append(segment if redacted == plain else quote(redacted, safe="<>_"))
+        path = "/".join(segments)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k in allowed_query]
+    if mode != "full":
+        kept = [(k, redact_text(v, detectors, vault, counts)) for k, v in kept]
+    query = f"?{urlencode(kept, safe='<>_')}" if kept else ""
+    return f"{origin}{path}{query}"
+
+
+def _redact_selector(
+    selector: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
+) -> str:
+    def repl(match: re.Match[str]) -> str:
+        value = redact_text(match.group(3), detectors, vault, counts)
+        return f"{match.group(1)}{match.group(2)}{value}{match.group(2)}"
+
+    return _SELECTOR_VALUE.sub(repl, selector)
+
+
+# ----------------------------------------------------------------------- event walking
+
+_ROLES: Final[dict[type, str]] = {
+    ev.Agent: "agent",
+    ev.Context: "context",
+    ev.Attrs: "attrs",
+    ev.Target: "target",
+    ev.Element: "element",
+    ev.Privacy: "privacy",
+    ev.Consent: "consent",
+}
+
+
+@cache
+def _string_fields(struct: type[msgspec.Struct], owner: str) -> dict[str, tuple[str, bool]]:
+    """field name -> (classification path, whether it must stay a string), for the
+    string-typed fields of ``struct``."""
+    hints = typing.get_type_hints(struct, include_extras=True)
+    out: dict[str, tuple[str, bool]] = {}
+    for name in struct.__struct_fields__:
+        if _has_str(hints[name]):
+            required = type(None) not in typing.get_args(hints[name])
+            out[name] = (f"{owner}.{name}", required)
+    return out
+
+
+def _has_str(tp: Any) -> bool:
+    if tp is str:
+        return True
+    return any(_has_str(arg) for arg in typing.get_args(tp) if arg is not type(None))
+
+
+class _Job:
+    """The state of redacting one event."""
+
+    def __init__(self, policy: Policy, mode: CaptureMode, url: str | None,
+                 detectors: Sequence[Detector], vault: Vault) -> None:
+        self.policy = policy
+        self.mode = mode
+        self.detectors = detectors
+        self.vault = vault
+        self.counts: Counter[str] = Counter()
+        self.allowed_query = policy.allowed_query(url) if url else frozenset()
+
+    def text(self, path: str, value: str, required: bool) -> str | None:
+        rule = TEXT_FIELDS.get(path, TextRule.FREE_TEXT)
+        if rule is TextRule.VOCABULARY:
+            return value
+        override = self.policy.field_rule(path)
+        action = override or {"full": "keep", "redacted": "redact", "metadata": "drop"}.get(
+            self.mode, "drop"
+        )
+        if rule is TextRule.URL:
+            mode: CaptureMode = "metadata" if action == "drop" else (
+                "full" if action == "keep" else "redacted")
+            return redact_url(value, mode=mode, allowed_query=self.allowed_query,
+                              detectors=self.detectors, vault=self.vault, counts=self.counts)
+        if path == "context.app" and action == "drop":
+            return value  # which app is in use is metadata, not text
+        if action == "keep":
+            return value
+        if action == "drop":
+            return "" if required else None
+        if rule is TextRule.SELECTOR:
+            return _redact_selector(value, self.detectors, self.vault, self.counts)
+        return redact_text(value, self.detectors, self.vault, self.counts)
+
+    def struct(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
+        role = _ROLES.get(type(value), owner)
+        changes: dict[str, Any] = {}
+        for name in value.__struct_fields__:
+            current = getattr(value, name)
+            if current is None:
+                continue
+            fields = _string_fields(type(value), role)
+            if name in fields:
+                path, required = fields[name]
+                new: str | list[str] | None
+                if isinstance(current, str):
+                    new = self.text(path, current, required=required)
+                elif isinstance(current, list):
+                    new = [x for x in (self.text(path, s, required=False) for s in current)
+                           if x is not None] or None
+                else:  # dict[str, int]: keys are entity names (vocabulary)
+                    continue
+                if new != current:
+                    changes[name] = new
+            elif isinstance(current, msgspec.Struct):
+                new_struct = self.struct(current, role)
+                if new_struct is not current:
+                    changes[name] = new_struct
+            elif isinstance(current, list) and current and isinstance(current[0], msgspec.Struct):
+                items = [self.struct(x, role) for x in current]
+                if any(a is not b for a, b in zip(items, current, strict=True)):
+                    changes[name] = items
+        return msgspec.structs.replace(value, **changes) if changes else value
+
+
+def redact_event(
+    event: ev.Event, policy: Policy, *, detectors: Sequence[Detector], vaults: Vaults
+) -> ev.Event | None:
+    """The event as it may be kept, or ``None`` when its context is captured in mode off."""
+    ctx = event.context
+    mode = strictest(
+        event.privacy.mode, policy.mode_for(app=ctx.app, url=ctx.url, title=ctx.window_title)
+    )
+    if mode == "off":
+        return None
+    job = _Job(policy, mode, ctx.url, detectors, vaults.for_session(event.session_id))
+    kind = str(event.__struct_config__.tag)
+    changes: dict[str, Any] = {}
+    new_context = job.struct(ctx, "context")
+    if new_context is not ctx:
+        changes["context"] = new_context
+    if event.target is not None:
+        new_target = job.struct(event.target, "target")
+        if new_target is not event.target:
+            changes["target"] = new_target
+    payload = event.payload
+    new_payload = job.struct(payload, kind)
+    if new_payload is not payload:
+        changes["payload"] = new_payload
+    merged = Counter(event.privacy.redactions)
+    merged.update(job.counts)
+    changes["privacy"] = ev.Privacy(
+        mode=mode, policy_version=str(policy.version), redactions=dict(sorted(merged.items()))
+    )
+    return msgspec.structs.replace(event, **changes)
+
+
+def redact_or_gap(
+    event: ev.Event,
+    policy: Policy,
+    *,
+    detectors: Sequence[Detector],
+    vaults: Vaults,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> ev.Event | None:
+    """:func:`redact_event`, failing closed: if it raises, a ``gap`` event with reason
+    ``redaction_error`` replaces the event (same id, sequence number and envelope, no text)."""
+    try:
+        return redact_event(event, policy, detectors=detectors, vaults=vaults)
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything
+        if on_error is not None:
+            on_error(exc)
+        return ev.GapEvent(
+            event_id=event.event_id,
+            seq=event.seq,
+            stream=event.stream,
+            device_id=event.device_id,
+            session_id=event.session_id,
+            occurred_at=event.occurred_at,
+            tz_offset_min=event.tz_offset_min,
+            privacy=ev.Privacy(mode="metadata", policy_version=str(policy.version)),
+            consent=event.consent,
+            payload=ev.GapPayload(
+                from_seq=event.seq, to_seq=event.seq, reason="redaction_error", count=1
+            ),
+        )
