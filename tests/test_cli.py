@@ -114,3 +114,20 @@ def test_doctor_reports_checks(sqlite_url: str) -> None:
 def test_enroll_prints_valid_json_that_the_collector_accepts(engine: Engine) -> None:
     person = enroll(engine, "emp9", purposes=[Purpose.CAPTURE])
     assert person.token.startswith("wpd_")
+
+
+def test_redact_text_and_jsonl() -> None:
+    one = wp("redact", "Dear Jane Smith, call +44 20 7946 0958 or mail jane@example.com")
+    assert one.stdout.strip() == "Dear <PERSON_1>, call <PHONE_1> or mail <EMAIL_1>"
+    proc = subprocess.run(
+        [sys.executable, "-m", "workprint", "redact", "--jsonl"],
+        input='{"id": 1, "text": "card 4111 1111 1111 1111"}\n\n{"id": "b", "text": "none"}\n',
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0] == {"id": 1, "text": "card <CARD_1>",
+                        "spans": [{"start": 5, "end": 24, "entity": "CARD"}]}
+    assert lines[1] == {"id": "b", "text": "none", "spans": []}
+    bad = subprocess.run([sys.executable, "-m", "workprint", "redact", "--jsonl"],
+                         input="not json\n", capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "stdin line 1" in bad.stderr and "Traceback" not in bad.stderr

@@ -42,7 +42,7 @@ from workprint.core.errors import WorkprintError
 from workprint.core.events import Batch
 from workprint.governance import policies
 from workprint.store import migrate
-from workprint.store.engine import Checkpointer, create_engine
+from workprint.store.engine import Checkpointer, create_engine, is_sqlite
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
 from workprint.store.group_commit import GroupCommitter
 
@@ -107,7 +107,6 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        state["limiter"] = anyio.CapacityLimiter(max(1, cfg.ingest_threads))
         owned = state["engine"] is None
         if owned:
             state["engine"] = create_engine(
@@ -122,6 +121,8 @@ def create_app(
         if checkpointer is not None:
             checkpointer.start()
         state["committer"] = GroupCommitter(state["engine"])
+        threads = cfg.ingest_threads or (1 if is_sqlite(state["engine"]) else 4)
+        state["limiter"] = anyio.CapacityLimiter(threads)
         log.info(
             "collector ready version=%s backend=%s",
             workprint.__version__,
@@ -247,10 +248,7 @@ def create_app(
                 redactor,
                 state["committer"].write,
             )
-            if cfg.ingest_threads > 0:
-                answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])
-            else:
-                answer, result = work()
+            answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])
             metrics.latency.observe(time.perf_counter() - started)
         except CollectorError as exc:
             metrics.batches.labels(str(exc.status), exc.code).inc()

@@ -31,12 +31,14 @@ class CollectorConfig:
     max_inflight_batches: int = 64
     """Batches processed at once; beyond this the collector answers 429 with Retry-After.
     0 refuses every batch (drain mode for maintenance)."""
-    ingest_threads: int = 1
-    """Threads per worker process that decode and commit batches. Batch work is CPU-bound
-    Python, and threads of one process share one interpreter lock: a second thread mostly
-    slows the writer that holds the database lock. Use more worker processes instead
-    (``workprint serve --workers``, one per core); further batches wait their turn and get
-    429 past ``max_inflight_batches``. 0 runs batches on the event loop itself."""
+    ingest_threads: int = 0
+    """Threads per worker process that decode and commit batches; 0 chooses by backend.
+    On SQLite (0 = 1 thread) batch work is CPU-bound Python and threads of one process share
+    one interpreter lock, so a second thread mostly slows the writer holding the database
+    lock: use more worker processes instead (``workprint serve --workers``, one per core).
+    On PostgreSQL (0 = 4 threads) a thread spends much of a batch waiting for the server, so
+    several overlap and their commits are grouped. Further batches wait their turn and get
+    429 past ``max_inflight_batches``."""
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     """SQLite durability: FULL survives power loss, NORMAL survives process crashes only."""
     sqlite_busy_timeout_ms: int = 30_000

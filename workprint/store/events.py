@@ -97,7 +97,7 @@ def _pg_array_type(column: sa.Column[Any]) -> tuple[str, str]:
     """(array type of the parameter, cast applied to each element) for a column."""
     kind = column.type
     if isinstance(kind, sa.JSON):
-        return "text[]", "::jsonb"
+        return "text[]", "::json"
     if isinstance(kind, sa.LargeBinary):
         return "bytea[]", ""
     if isinstance(kind, sa.BigInteger):

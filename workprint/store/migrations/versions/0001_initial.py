@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-_json = sa.JSON().with_variant(JSONB(), "postgresql")
+_json = sa.JSON()
 _autopk = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
