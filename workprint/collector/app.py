@@ -44,6 +44,7 @@ from workprint.governance import policies
 from workprint.store import migrate
 from workprint.store.engine import Checkpointer, create_engine, is_sqlite
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
+from workprint.store.events import write_batch
 from workprint.store.group_commit import GroupCommitter
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,13 @@ def create_app(
         state["committer"] = GroupCommitter(state["engine"])
         threads = cfg.ingest_threads or (1 if is_sqlite(state["engine"]) else 4)
         state["limiter"] = anyio.CapacityLimiter(threads)
+        # With one ingest thread there is never a second batch to group with: write directly
+        # and spare the hand-over to the writer thread.
+        state["write"] = (
+            functools.partial(write_batch, state["engine"])
+            if threads == 1
+            else state["committer"].write
+        )
         log.info(
             "collector ready version=%s backend=%s",
             workprint.__version__,
@@ -246,7 +254,7 @@ def create_app(
                 limits,
                 to_epoch_ms(clk.now()),
                 redactor,
-                state["committer"].write,
+                state["write"],
             )
             answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])
             metrics.latency.observe(time.perf_counter() - started)
