@@ -29,6 +29,16 @@ POSITIVES = [
     pytest.param("(4000056655665556)", [(1, 17, "CARD")], id="in-parentheses"),
     pytest.param("4111 1111 1111 1111 0A", [(0, 19, "CARD")], id="trailing-group-glued-to-letters"),
     pytest.param("4111 1111 1111 1111 1", [(0, 19, "CARD")], id="trailing-digit"),
+    pytest.param("card 213100000000001", [(5, 20, "CARD")], id="jcb-15-2131"),
+    pytest.param("1800 0000 0000 002", [(0, 18, "CARD")], id="jcb-15-1800"),
+    pytest.param("3528000000000007", [(0, 16, "CARD")], id="jcb-3528"),
+    pytest.param("3589 0000 0000 0003", [(0, 19, "CARD")], id="jcb-3589"),
+    pytest.param("maestro 501800000009", [(8, 20, "CARD")], id="maestro-12"),
+    pytest.param("6759 0000 0000", [(0, 14, "CARD")], id="maestro-12-grouped"),
+    pytest.param("5020000000000000003", [(0, 19, "CARD")], id="maestro-19"),
+    pytest.param(
+        "order paid with card 4111 1111 1111 1111", [(21, 40, "CARD")], id="order-then-card-cue"
+    ),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -43,6 +53,12 @@ NEGATIVES = [
     pytest.param("4111 1111 111", id="too-short"),
     pytest.param("41111111111111111111", id="too-long"),
     pytest.param("1234 5678 9012 3456", id="sequence"),
+    pytest.param("213100000000000008", id="jcb-2131-wrong-length"),
+    pytest.param("3527000000000008", id="jcb-below-range"),
+    pytest.param("3590000000000000", id="jcb-above-range"),
+    pytest.param("400000000002", id="visa-prefix-12-digits"),
+    pytest.param("51000000000008", id="mastercard-prefix-14-digits"),
+    pytest.param("1800000000000000", id="jcb-1800-16-digits"),
 ]
 """Texts in which the detector must find nothing."""
 

@@ -8,6 +8,7 @@ import pytest
 
 from workprint.privacy.detectors._checksums import (
     bsn_ok,
+    codice_fiscale_ok,
     cpf_ok,
     dni_letter,
     iban_mod97,
@@ -36,6 +37,12 @@ CASES = [
     pytest.param(cpf_ok, "52998224725", True, id="cpf-example"),
     pytest.param(cpf_ok, "52998224726", False, id="cpf-bad-check"),
     pytest.param(cpf_ok, "11111111111", False, id="cpf-all-same"),
+    pytest.param(codice_fiscale_ok, "RSSMRA85T10A562S", True, id="cf-example"),
+    pytest.param(codice_fiscale_ok, "RSSMRA85T10A562T", False, id="cf-bad-check"),
+    pytest.param(codice_fiscale_ok, "RSSMRA85T10A56NH", True, id="cf-omocodia"),
+    pytest.param(codice_fiscale_ok, "MRTMTT91D08F205J", True, id="cf-second-example"),
+    pytest.param(codice_fiscale_ok, "RSSMRA85T10A562", False, id="cf-too-short"),
+    pytest.param(codice_fiscale_ok, "RSSMRA85T10A5622", False, id="cf-digit-check"),
 ]
 
 

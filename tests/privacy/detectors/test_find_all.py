@@ -97,7 +97,7 @@ def test_detector_errors_propagate() -> None:
 MIXED = [
     pytest.param(
         "https://jane:s3cret@crm.example.com/?token=abc123XYZ",
-        [(8, 19, "URL_CREDENTIALS"), (43, 52, "SECRET")],
+        [(8, 19, "URL_CREDENTIALS"), (43, 52, "URL_CREDENTIALS")],
         id="url-userinfo-not-email",
     ),
     pytest.param(

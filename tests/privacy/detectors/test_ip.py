@@ -20,6 +20,9 @@ POSITIVES = [
         "[2001:db8:85a3:0:0:8a2e:370:7334]:443", [(1, 32, "IP")], id="v6-full-in-brackets"
     ),
     pytest.param("::ffff:192.0.2.128", [(0, 18, "IP")], id="v6-mapped-v4"),
+    pytest.param("ip:2001:db8::1", [(3, 14, "IP")], id="v6-search-box"),
+    pytest.param("search ip:fe80::1%eth0", [(10, 22, "IP")], id="v6-search-box-zone"),
+    pytest.param("IP:2001:db8:85a3:0:0:8a2e:370:7334", [(3, 34, "IP")], id="v6-search-box-full"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -40,6 +43,12 @@ NEGATIVES = [
     pytest.param("00:1a:2b:3c:4d:5e", id="mac-address"),
     pytest.param("std::vector", id="cpp-scope"),
     pytest.param("Abc::Def", id="hex-letters-scope"),
+    pytest.param("at:12:30:45", id="time-after-label"),
+    pytest.param("ip:00:1a:2b:3c:4d:5e", id="mac-after-label"),
+    pytest.param("ip::1", id="label-then-loopback"),
+    pytest.param("ip:::1", id="label-then-loopback-v6"),
+    pytest.param("x:std::vector", id="label-then-cpp-scope"),
+    pytest.param("ip:12:34:56:78:9a:bc:de:f0:11", id="too-many-groups-after-label"),
 ]
 """Texts in which the detector must find nothing."""
 

@@ -1,4 +1,4 @@
-"""Table tests of national numbers: SSN, NINO, BSN, DNI/NIE, NIR, Steuer-ID, Aadhaar, CPF."""
+"""Table tests of national numbers: SSN, NINO, BSN, DNI/NIE, NIR, Steuer-ID, Aadhaar, CPF, CF."""
 
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ POSITIVES = [
     pytest.param("2341 2341 2346", [(0, 14, "NATIONAL_ID")], id="aadhaar-grouped"),
     pytest.param("CPF 52998224725", [(4, 15, "NATIONAL_ID")], id="cpf-with-cue"),
     pytest.param("529.982.247-25", [(0, 14, "NATIONAL_ID")], id="cpf-formatted"),
+    pytest.param("ID 111222333", [(3, 12, "NATIONAL_ID")], id="bsn-id-cue"),
+    pytest.param("sofinummer 111222333", [(11, 20, "NATIONAL_ID")], id="bsn-sofinummer"),
+    pytest.param(
+        "citizen service number: 111222333", [(24, 33, "NATIONAL_ID")], id="bsn-english-cue"
+    ),
+    pytest.param("BSN: 1112.22.333", [(5, 16, "NATIONAL_ID")], id="bsn-colon-dotted"),
+    pytest.param("ID-nummer 111222333", [(10, 19, "NATIONAL_ID")], id="bsn-id-nummer"),
+    pytest.param("codice fiscale RSSMRA85T10A562S", [(15, 31, "NATIONAL_ID")], id="codice-fiscale"),
+    pytest.param("CF: RSSMRA85T10A56NH.", [(4, 20, "NATIONAL_ID")], id="codice-fiscale-omocodia"),
+    pytest.param("MRTMTT91D08F205J", [(0, 16, "NATIONAL_ID")], id="codice-fiscale-bare"),
+    pytest.param("social security: 536225487", [(17, 26, "SSN")], id="ssn-bare-social-security"),
+    pytest.param("Social Security no. 536225487", [(20, 29, "SSN")], id="ssn-bare-soc-sec-no"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -56,6 +68,17 @@ NEGATIVES = [
     pytest.param("Aadhaar 1341 2341 2346", id="aadhaar-starts-with-1"),
     pytest.param("52998224725", id="cpf-bare-no-cue"),
     pytest.param("111.111.111-11", id="cpf-all-same"),
+    pytest.param("Order 111222333 shipped", id="bsn-order-number"),
+    pytest.param("ref 111222333", id="bsn-ref-number"),
+    pytest.param("ID 111222334", id="bsn-id-cue-checksum-fails"),
+    pytest.param("Order ID 111222333", id="bsn-order-id"),
+    pytest.param("user-id: 111222333", id="bsn-user-id"),
+    pytest.param("Invoice id 111222333", id="bsn-invoice-id"),
+    pytest.param("RSSMRA85T10A562T", id="codice-fiscale-bad-check"),
+    pytest.param("rssmra85t10a562s", id="codice-fiscale-lower-case"),
+    pytest.param("XRSSMRA85T10A562S", id="codice-fiscale-glued"),
+    pytest.param("RSSMRA85T99A562U", id="codice-fiscale-day-99"),
+    pytest.param("Tracking 1ZRSSMRA85T10A562S", id="codice-fiscale-inside-tracking-number"),
 ]
 """Texts in which the detector must find nothing."""
 

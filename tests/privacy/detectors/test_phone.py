@@ -38,6 +38,24 @@ POSITIVES = [
     pytest.param(
         "call 0207 946 0958 0207 946 0959", [(5, 18, "PHONE"), (19, 32, "PHONE")], id="two-in-a-row"
     ),
+    pytest.param("call 555-234-5678 x123 now", [(5, 22, "PHONE")], id="us-extension-x-spaced"),
+    pytest.param("415-555-2671x08301", [(0, 18, "PHONE")], id="us-extension-x-glued"),
+    pytest.param("+1-415-555-2671x543", [(0, 19, "PHONE")], id="us-e164-extension"),
+    pytest.param("tel (415) 555-2671 ext. 42.", [(4, 26, "PHONE")], id="us-extension-ext-dot"),
+    pytest.param("telefono 3471234567", [(9, 19, "PHONE")], id="it-mobile-bare-with-cue"),
+    pytest.param("Tel. 03090182000", [(5, 16, "PHONE")], id="de-bare-with-cue"),
+    pytest.param("Telefon 015112345678", [(8, 20, "PHONE")], id="de-mobile-bare-with-cue"),
+    pytest.param("mobiel 0612345678", [(7, 17, "PHONE")], id="nl-mobile-bare-with-cue"),
+    pytest.param(
+        "https://a.io/u?phone=%2B44%2020%207946%200958&x=1",
+        [(21, 45, "PHONE")],
+        id="url-encoded-e164",
+    ),
+    pytest.param(
+        "https://a.io/u/7?phone=%28415%29%20555-2671",
+        [(23, 43, "PHONE")],
+        id="url-encoded-parens",
+    ),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -65,6 +83,14 @@ NEGATIVES = [
     pytest.param("at 10:23:45", id="time"),
     pytest.param("ISBN 978-3-16-148410-0", id="isbn"),
     pytest.param("call 555 1234", id="short-number"),
+    pytest.param("3471234567", id="it-mobile-bare-no-cue"),
+    pytest.param("0612345678", id="nl-mobile-bare-no-cue"),
+    pytest.param("order 3471234567", id="it-digits-after-order"),
+    pytest.param("1920x1080", id="resolution"),
+    pytest.param("request_id=07707622-1630-466e-948a-0d1e2f3a4b5c", id="uuid-digits-first"),
+    pytest.param("size 415-555-2671x5.5", id="extension-continued-by-decimal"),
+    pytest.param("https://a.io/search?q=%2B1%20and%2020240315", id="url-encoded-not-a-phone"),
+    pytest.param("https://a.io/u?q=order%20%2312345678", id="url-encoded-order-number"),
 ]
 """Texts in which the detector must find nothing."""
 

@@ -118,6 +118,30 @@ POSITIVES = [
         f"the signing key {RANDOM} rotated", [(16, 48, "SECRET")], id="entropy-near-keyword"
     ),
     pytest.param(f"session cookie was {RANDOM}", [(19, 51, "SECRET")], id="entropy-session-cookie"),
+    pytest.param(
+        "mysql -h 10.0.0.5 -u root -pS3cr3t!x mydb", [(28, 36, "PASSWORD")], id="mysql-glued-p"
+    ),
+    pytest.param(
+        "mysqldump -uroot -p'Pa55 w0rd' db", [(20, 29, "PASSWORD")], id="mysqldump-quoted-p"
+    ),
+    pytest.param("mysql --password=Hunter22 db", [(17, 25, "PASSWORD")], id="mysql-password-flag"),
+    pytest.param("PGPASSWORD=Abc123x psql -h db", [(11, 18, "PASSWORD")], id="pgpassword-env"),
+    pytest.param("sshpass -p Xy7!abcd ssh deploy@host", [(11, 19, "PASSWORD")], id="sshpass-p"),
+    pytest.param(
+        "temp password for the shared account is Xibb3JDH(f0#ICXzr, change it",
+        [(40, 57, "PASSWORD")],
+        id="prose-password-for-account",
+    ),
+    pytest.param("new password: Summer2024!", [(14, 25, "PASSWORD")], id="prose-new-password"),
+    pytest.param(
+        "the password for the VPN is Kx9#mmq2.", [(28, 36, "PASSWORD")], id="prose-password-for"
+    ),
+    pytest.param("pw: tr0ub4dor&3", [(4, 15, "PASSWORD")], id="prose-pw"),
+    pytest.param("password=!Xy9abc", [(9, 16, "PASSWORD")], id="value-starts-with-symbol"),
+    pytest.param("DB_PASSWORD: G(t8%#UwCL", [(13, 23, "PASSWORD")], id="value-with-bracket"),
+    pytest.param(
+        "password is $9TuL%3W2738Lph5%iD", [(12, 31, "PASSWORD")], id="value-starts-with-dollar"
+    ),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -160,6 +184,14 @@ NEGATIVES = [
     pytest.param("use a bearer token for authentication", id="bearer-prose"),
     pytest.param(f"jwt {NOT_JWT}", id="jwt-without-alg"),
     pytest.param("passenger=3", id="passenger"),
+    pytest.param("mysql -u root -p", id="mysql-prompt-p"),
+    pytest.param("mysql -u root -p -h db", id="mysql-prompt-p-then-flag"),
+    pytest.param("the password is reset", id="prose-word"),
+    pytest.param("the password for the VPN is in the vault", id="prose-password-for-words"),
+    pytest.param("pw: resetting", id="prose-pw-word"),
+    pytest.param('password = os.getenv("X")', id="code-call-with-argument"),
+    pytest.param("new password policy: 12 characters", id="prose-policy"),
+    pytest.param("the password was changed on 2024-01-02", id="prose-date"),
 ]
 """Texts in which the detector must find nothing."""
 

@@ -65,22 +65,30 @@ def default_detectors(directory: Iterable[str] = ()) -> tuple[Detector, ...]:
     )
 
 
+_INFERRED = frozenset({"ADDRESS", "PERSON"})
+"""Entities found from context rather than validated; they lose overlaps to validated ones."""
+
+
 def find_all(text: str, detectors: Iterable[Detector]) -> list[Span]:
     """Every detector's spans over ``text``, resolved into sorted non-overlapping spans.
 
-    Overlapping spans are resolved as one: the longer span wins, then the higher score, then
-    the detector that comes first in ``detectors``. The winner gives the entity and score,
-    and grows to cover the spans it beat, so that no part of anything a detector found is
-    left in the text (an address that overlaps half of a card number takes the whole card
-    with it). Empty or out-of-range spans are dropped. Exceptions from a detector propagate:
-    the caller drops the text rather than keep it unredacted.
+    Overlapping spans are resolved as one: a span a detector validated (a checksum, a
+    format) beats one inferred from context (ADDRESS, PERSON), then the longer span wins,
+    then the higher score, then the detector that comes first in ``detectors``. The winner
+    gives the entity and score, and grows to cover the spans it beat, so that no part of
+    anything a detector found is left in the text (a card number that overlaps half of an
+    address takes the whole address with it). Empty or out-of-range spans are dropped.
+    Exceptions from a detector propagate: the caller drops the text rather than keep it
+    unredacted.
     """
-    found: list[tuple[Span, tuple[int, float, int, int]]] = []
+    found: list[tuple[Span, tuple[bool, int, float, int, int]]] = []
     n = len(text)
     for order, detector in enumerate(detectors):
         for span in detector.find(text):
             if 0 <= span.start < span.end <= n:
-                found.append((span, (span.start - span.end, -span.score, order, span.start)))
+                inferred = span.entity in _INFERRED
+                rank = (inferred, span.start - span.end, -span.score, order, span.start)
+                found.append((span, rank))
     found.sort(key=lambda f: f[0].start)
     resolved: list[Span] = []
     i = 0

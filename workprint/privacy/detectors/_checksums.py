@@ -123,3 +123,30 @@ def cpf_ok(digits: str) -> bool:
         if check != nums[n]:
             return False
     return True
+
+
+_CF_ODD = (
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+)  # fmt: skip
+"""Codice fiscale values of odd positions: ``0``/``A`` to ``9``/``J``, then ``K`` to ``Z``."""
+
+
+def _cf_index(ch: str) -> int:
+    return ord(ch) - 48 if ch.isdigit() else ord(ch) - 65
+
+
+def codice_fiscale_ok(cf: str) -> bool:
+    """Italian codice fiscale: 15 characters then a check letter (official odd/even tables).
+
+    A character in an odd position (1-based) counts by the odd table, one in an even position
+    by its index (digits 0-9, letters A-Z as 0-25); the sum mod 26 is the check letter.
+    """
+    if len(cf) != 16 or not cf.isascii() or not cf.isalnum():
+        return False
+    cf = cf.upper()
+    if not cf[15].isalpha():
+        return False
+    total = 0
+    for i, ch in enumerate(cf[:15]):
+        total += _CF_ODD[_cf_index(ch)] if i % 2 == 0 else _cf_index(ch)
+    return chr(65 + total % 26) == cf[15]

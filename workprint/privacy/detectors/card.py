@@ -1,4 +1,4 @@
-"""Payment card numbers (PANs): 13 to 19 digits, a known issuer prefix, a valid Luhn digit.
+"""Payment card numbers (PANs): 12 to 19 digits, a known issuer prefix, a valid Luhn digit.
 
 Digits may be grouped with spaces or dashes (``4111 1111 1111 1111``, ``3782-822463-10005``).
 When a run of groups is longer than a card (a quantity typed just before the number, two
@@ -6,6 +6,10 @@ numbers in a row), the longest valid run of whole groups is taken. Not cards: nu
 fail Luhn, numbers with no issuer's prefix or the wrong length for it (``0000 0000 0000
 0000`` passes Luhn but no issuer starts with 0), and a group glued to letters or decimals
 (``4111111111111111a``; in ``4111 1111 1111 1111 0A`` the card is the first four groups).
+A number right after ``order``, ``invoice``, ``ref``, ``id`` and similar (with or without
+``no.``, ``#`` or ``:``) is not a card. A
+12-digit number (Maestro only) must be the whole run of groups, never part of a longer one
+(``1234 5678 9012 3456`` holds a Luhn-valid ``5678 9012 3456``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from workprint.privacy.detectors.base import Span
 
 _CANDIDATE = re.compile(r"(?<![\w.,\-])[0-9]+(?:[ \-][0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
-
 _R16_19 = frozenset(range(16, 20))
+_R12_19 = frozenset(range(12, 20))
 _IINS: tuple[tuple[int, int, frozenset[int]], ...] = (
     # (first prefix, last prefix (same number of digits), allowed lengths)
     (4, 4, frozenset({13, 16, 19})),  # Visa
@@ -36,11 +40,13 @@ _IINS: tuple[tuple[int, int, frozenset[int]], ...] = (
     (644, 649, _R16_19),
     (65, 65, _R16_19),
     (3528, 3589, _R16_19),  # JCB
+    (2131, 2131, frozenset({15})),  # JCB, 15 digits
+    (1800, 1800, frozenset({15})),
     (62, 62, _R16_19),  # UnionPay
     (81, 82, frozenset({16})),  # UnionPay / RuPay
     (2200, 2204, _R16_19),  # Mir
-    (50, 50, frozenset(range(13, 20))),  # Maestro
-    (56, 69, frozenset(range(13, 20))),
+    (50, 50, _R12_19),  # Maestro
+    (56, 69, _R12_19),
     (60, 60, frozenset({16})),  # RuPay
     (9792, 9792, frozenset({16})),  # Troy
 )
@@ -62,7 +68,7 @@ class CardDetector:
 
     name: str = "card"
     entities: tuple[str, ...] = ("CARD",)
-    min_digits: int = 13
+    min_digits: int = 12
     max_digits: int = 19
 
     def find(self, text: str) -> list[Span]:
@@ -72,6 +78,8 @@ class CardDetector:
             start, end = m.span()
             if end - start < self.min_digits:
                 continue
+            # No "order"/"invoice" exemption: a card after such a word is still a card, and
+            # over-redacting an order number that passes Luhn costs less than a leak.
             groups = [g.span() for g in _GROUP.finditer(text, start, end)]
             if is_alnum_at(text, end) or _decimal_after(text, end):
                 groups.pop()  # the last group belongs to a word or a decimal, not to a card
@@ -83,7 +91,8 @@ class CardDetector:
         i = 0
         while i < len(groups):
             for j in range(min(len(groups), i + 8) - 1, i - 1, -1):
-                span = self._check(text, groups[i][0], groups[j][1], j - i + 1)
+                whole = i == 0 and j == len(groups) - 1
+                span = self._check(text, groups[i][0], groups[j][1], j - i + 1, whole)
                 if span is not None:
                     found.append(span)
                     i = j
@@ -91,11 +100,13 @@ class CardDetector:
             i += 1
         return found
 
-    def _check(self, text: str, start: int, end: int, n_groups: int) -> Span | None:
+    def _check(self, text: str, start: int, end: int, n_groups: int, whole: bool) -> Span | None:
         raw = text[start:end]
         digits = raw.replace(" ", "").replace("-", "")
         if not self.min_digits <= len(digits) <= self.max_digits:
             return None
+        if len(digits) < 13 and not whole:
+            return None  # a 12-digit Maestro only as a whole number, never a tail of a longer one
         if not (issuer_known(digits) and luhn_ok(digits)):
             return None
         return Span(start, end, "CARD", 1.0 if n_groups > 1 else 0.9)

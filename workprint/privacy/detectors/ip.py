@@ -3,9 +3,11 @@
 Not addresses: version numbers (``1.2.3``, ``10.0``, ``v1.2.3.4``, ``version 4.3.2.1``),
 dotted runs longer than four parts (``1.2.3.4.5``), times and MAC addresses (``10:23:45``,
 ``00:1a:2b:3c:4d:5e``), C++ scopes (``std::vector``; ``Abc::Def`` is valid IPv6 but has no
-digit, and an IPv6 candidate needs one). Addresses that identify no one are left alone:
-loopback (``127.0.0.1``, ``::1``), unspecified (``0.0.0.0``, ``::``) and netmasks
-(``255.255.255.0``).
+digit, and an IPv6 candidate needs one). An IPv6 address may follow a label and a colon, as in
+a search box's ``ip:2001:db8::1`` (the span starts after ``ip:``), but never a colon after a
+hex digit, a dot or another colon: the candidate is then the longer run, not its tail.
+Addresses that identify no one are left alone: loopback (``127.0.0.1``, ``::1``), unspecified
+(``0.0.0.0``, ``::``) and netmasks (``255.255.255.0``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from workprint.privacy.detectors.base import Span
 
 _V4 = re.compile(r"(?<![\w.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![\w]|\.[0-9])")
 _V6 = re.compile(
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::?)[0-9A-Fa-f:.]*[0-9A-Fa-f:](?:%[\w.]+)?(?![\w:])"
+    r"(?<![\w.])(?<![0-9A-Fa-f.:]:)"  # a colon before it only after a label: ``ip:2001:db8::1``
+    r"(?:[0-9A-Fa-f]{1,4}:|::?)[0-9A-Fa-f:.]*[0-9A-Fa-f:](?:%[\w.]+)?(?![\w:])"
 )
 _VERSION_CUE = re.compile(r"(?i)(?:\bv|\bversion|\bver\.?|\brelease|\bbuild|\brev)\s*$")
 _MASK_OCTETS = frozenset({"0", "128", "192", "224", "240", "248", "252", "254", "255"})

@@ -8,12 +8,13 @@ entity       document      validation
 ===========  ============  ===============================================================
 SSN          US SSN        area not 000, 666 or 9xx; group not 00; serial not 0000
 NINO         UK NINO       prefix letters from the allowed sets, not BG GB NK KN TN NT ZZ
-NATIONAL_ID  NL BSN        11-proof; always needs a cue (``BSN``)
+NATIONAL_ID  NL BSN        11-proof; always needs a cue (``BSN``, ``sofinummer``, ``ID``)
 NATIONAL_ID  ES DNI / NIE  control letter (mod 23)
 NATIONAL_ID  FR NIR        sex digit, month, two-digit key 97 - (n mod 97)
 NATIONAL_ID  DE Steuer-ID  digit-repetition rule and ISO 7064 MOD 11,10 check digit
 NATIONAL_ID  IN Aadhaar    Verhoeff check digit, first digit 2-9
 NATIONAL_ID  BR CPF        two mod-11 check digits
+NATIONAL_ID  IT CF         codice fiscale: 16 characters, check letter (odd/even tables)
 ===========  ============  ===============================================================
 
 Numbers written as one bare run of digits (``078051121``) match many unrelated numbers, so
@@ -31,6 +32,7 @@ from typing import Literal
 
 from workprint.privacy.detectors._checksums import (
     bsn_ok,
+    codice_fiscale_ok,
     cpf_ok,
     dni_letter,
     nir_ok,
@@ -41,6 +43,11 @@ from workprint.privacy.detectors._context import is_alnum_at, near, windows
 from workprint.privacy.detectors.base import Span
 
 CueRule = Literal["never", "bare", "always"]
+_CF = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}"
+    r"[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![A-Za-z0-9])"
+)
+"""Italian codice fiscale: surname and name letters, year, month letter, day, town, check."""
 _GATE = re.compile(r"[0-9](?:[ .\-]?[0-9]){5}")
 """Every number of every rule holds six digits, at most one separator between two."""
 
@@ -93,6 +100,26 @@ def _aadhaar_ok(d: str) -> bool:
     return d[0] not in "01" and verhoeff_ok(d)
 
 
+def _cf_digits_bad(cf: str) -> bool:
+    """True when the codice fiscale's day (01-31, +40 for women) is impossible."""
+    day = cf[9:11].translate(_OMOCODIA)
+    return not (1 <= int(day) <= 31 or 41 <= int(day) <= 71)
+
+
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
+"""Letters that replace digits in a codice fiscale issued to a homonym."""
+
+
+_NOT_RECORD_ID = "".join(
+    rf"(?<!{w}[ \-_])"
+    for w in (
+        "order", "invoice", "ticket", "request", "account", "transaction", "session", "user",
+        "customer", "product", "client", "tracking", "booking", "case", "job", "build", "item",
+    )
+)  # fmt: skip
+"""``ID`` is a BSN cue, but not in ``Order ID``, ``user-id``, ``request_id``."""
+
+
 def _cue(words: str) -> re.Pattern[str]:
     return re.compile(rf"(?i)\b(?:{words})\b")
 
@@ -121,7 +148,11 @@ RULES: tuple[IdRule, ...] = (
         "NATIONAL_ID",
         re.compile(r"[0-9]{4}(?:\.?[0-9]{2}\.?[0-9]{3})(?![\w\-]|\.[0-9])"),
         bsn_ok,
-        _cue(r"bsn|burgerservicenummer|sofi-?nummer"),
+        _cue(
+            r"bsn|bsn-?nummer|burgerservicenummer|sofi-?nummer|citizen service number|"
+            r"persoonsnummer|identiteitsnummer|"
+            rf"{_NOT_RECORD_ID}id(?:-?nummer)?"
+        ),
         "always",
     ),
     IdRule(
@@ -185,6 +216,9 @@ class NationalIdDetector:
                     span = self._check(text, rule, m)
                     if span is not None:
                         spans.append(span)
+        for m in _CF.finditer(text):
+            if codice_fiscale_ok(m.group()) and not _cf_digits_bad(m.group()):
+                spans.append(Span(m.start(), m.end(), "NATIONAL_ID", 1.0))
         return spans
 
     def _check(self, text: str, rule: IdRule, m: re.Match[str]) -> Span | None:

@@ -8,15 +8,24 @@ prefix is ``0`` it must start with that ``0`` unless the region is one where num
 customarily written without it (India's mobiles, Brazil's ``(11) 98765-4321``).
 
 Rejected before any parsing: dates and times (``2024-03-15``, ``15/03/2024``, ``05 12 2024``),
-dotted quads (IP addresses) and dotted versions, numbers glued to letters or continued by
-``.5``/``,50`` (prices, decimals, UUID pieces), and numbers right after ``order``, ``invoice``,
-``ticket``, ``#`` and similar. A bare run of digits (no separator, no ``+``) is a phone only
-with a cue such as ``tel``, ``phone`` or ``call`` just before it: otherwise every order number
-and Unix timestamp would be valid somewhere.
+dotted quads (IP addresses) and dotted versions, the digits opening a UUID, numbers glued to
+letters or continued by ``.5``/``,50`` (prices, decimals, UUID pieces), and numbers right after
+``order``, ``invoice``, ``ticket``, ``#`` and similar. A bare run of digits (no separator, no
+``+``) is a phone only with a cue such as ``tel``, ``phone`` or ``call`` just before it:
+otherwise every order number and Unix timestamp would be valid somewhere (``Telefon
+015112345678``, ``telefono 3471234567``, ``mobiel 0612345678`` are found; the same digits alone
+are not).
+
+An extension written after the number (``415-555-2671x543``, ``(415) 555-2671 ext. 42``) is
+part of the span: the number is validated without it, and the span runs to the extension's
+last digit. In a URL, ``%2B``, ``%20``, ``%28`` and ``%29`` are decoded before the search
+(``?phone=%2B44%2020%207946%200958``), and the spans are mapped back to the encoded text,
+from the first escape or digit to the last.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +35,7 @@ from workprint.core.errors import ConfigError
 from workprint.privacy.detectors._context import is_alnum_at, near
 from workprint.privacy.detectors.base import Span
 
-DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IN", "BR", "JP", "AU", "NL", "ES")
+DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IN", "BR", "JP", "AU", "NL", "ES", "IT")
 TRUNK_OPTIONAL = frozenset({"IN", "BR"})
 
 _CANDIDATE = re.compile(
@@ -41,9 +50,15 @@ _MAX_GROUPS = 8
 _MAX_TRIES = 48
 _DATE = re.compile(r"([0-9]{1,4})([ ./\-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+_UUID_START = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-")
+_EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,6}(?!\w|[.,][0-9])")
+_URL = re.compile(r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,31}://[^\s<>\"']+")
+_ESCAPE = re.compile(r"(?i)%(?:2B|20|28|29)")
+_UNESCAPE = {"%2B": "+", "%20": " ", "%28": "(", "%29": ")"}
 _CUE = re.compile(
     r"(?i)\b(?:phone|tel|mobile|mob|cell|fax|call|ring|sms|text|whatsapp|contact|number|ph|"
-    r"telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone)\b"
+    r"telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone|"
+    r"rufnummer|mobiel|telefoon|cellulare)\b"
 )
 _NOT_A_PHONE_CUE = re.compile(
     r"(?i)\b(?:order|invoice|ticket|case|ref|reference|id|sku|serial|tracking|acct|po|"
@@ -60,7 +75,10 @@ class _Region:
 
 @dataclass(frozen=True, slots=True)
 class PhoneDetector:
-    """Finds telephone numbers; the span runs from the ``+`` or first digit to the last."""
+    """Finds telephone numbers; the span runs from the ``+`` or first digit to the last.
+
+    The last digit is the extension's, when the number has one (``x123``, ``ext. 123``).
+    """
 
     name: str = "phone"
     entities: tuple[str, ...] = ("PHONE",)
@@ -82,13 +100,36 @@ class PhoneDetector:
         object.__setattr__(self, "_regions", tuple(resolved))
 
     def find(self, text: str) -> list[Span]:
-        """Spans of telephone numbers in ``text``."""
+        """Spans of telephone numbers in ``text``; URL-encoded ones are decoded first."""
+        if "://" not in text or "%" not in text:
+            return self._find(text)
+        encoded = [m.span() for m in _URL.finditer(text) if _ESCAPE.search(m.group())]
+        if not encoded:
+            return self._find(text)
+        starts = [a for a, _ in encoded]
+        spans = []
+        for span in self._find(text):  # spans inside an encoded URL are found decoded below
+            k = bisect.bisect_right(starts, span.start) - 1
+            if k < 0 or span.start >= encoded[k][1]:
+                spans.append(span)
+        for a, b in encoded:
+            decoded, offsets = _unescape(text, a, b)
+            for s in self._find(decoded):
+                start, end = offsets[s.start], offsets[s.end - 1]
+                end += 3 if text[end] == "%" else 1
+                spans.append(Span(start, end, s.entity, s.score))
+        return sorted(spans, key=lambda s: (s.start, s.end))
+
+    def _find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for m in _CANDIDATE.finditer(text):
             start, end = m.span()
             if end - start < 7:
                 continue
-            if is_alnum_at(text, end) or _continues_number(text, end):
+            if _UUID_START.match(text, start):
+                continue  # the first groups of a UUID (``07707622-1630-466e-...``)
+            ext = _EXTENSION.match(text, end)
+            if ext is None and (is_alnum_at(text, end) or _continues_number(text, end)):
                 end = _drop_last_group(text, start, end)  # glued to a word or a decimal
                 if end - start < 7:
                     continue
@@ -97,7 +138,13 @@ class PhoneDetector:
                 continue
             if _NOT_A_PHONE_CUE.search(text, max(0, start - 24), start):
                 continue
-            spans.extend(self._windows(text, start, end))
+            found = self._windows(text, start, end)
+            if ext is not None:  # the extension belongs to the number that ends where it starts
+                found = [
+                    Span(f.start, ext.end(), f.entity, f.score) if f.end == end else f
+                    for f in found
+                ]
+            spans.extend(found)
         return spans
 
     def _windows(self, text: str, start: int, end: int) -> list[Span]:
@@ -169,6 +216,28 @@ class PhoneDetector:
             if self._national(region, digits) is not None and _valid(raw, region.code):
                 return Span(start, end, "PHONE", 0.9 if formatted else 0.8)
         return None
+
+
+def _unescape(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """``text[start:end]`` with ``%2B``, ``%20``, ``%28`` and ``%29`` decoded.
+
+    Returns the decoded string and, for each of its characters, the offset in ``text`` of the
+    character (or of the ``%`` of the escape) it came from.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    i = start
+    while i < end:
+        chunk = text[i : i + 3]
+        if chunk.upper() in _UNESCAPE and i + 3 <= end:
+            out.append(_UNESCAPE[chunk.upper()])
+            offsets.append(i)
+            i += 3
+        else:
+            out.append(text[i])
+            offsets.append(i)
+            i += 1
+    return "".join(out), offsets
 
 
 def _drop_last_group(text: str, start: int, end: int) -> int:

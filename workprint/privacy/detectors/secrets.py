@@ -12,11 +12,15 @@ Four rule families, each cheap to scan for (a literal prefix or a keyword anchor
   blocks (entity ``PRIVATE_KEY``, the whole block).
 * **Assignments**: ``password=``, ``passwd:``, ``"secret": "..."``, ``api_key=``,
   ``AWS_SECRET_ACCESS_KEY=``, ``--password x``, ``curl -u user:pw``, ``Authorization:
-  Bearer ...`` - the span is the value only. The last part of the name decides: ``password``,
-  ``passwd``, ``pwd``, ``pass`` give ``PASSWORD``; ``secret``, ``token``, a qualified ``key``
+  Bearer ...``, ``mysql -pSECRET``, ``sshpass -p SECRET`` - the span is the value only.
+  The last part of the name decides: ``password``, ``passwd``, ``pwd``, ``pass`` give
+  ``PASSWORD``; ``secret``, ``token``, a qualified ``key``
   (``api_key``, ``secretKey``, ``X-Api-Key``) give ``SECRET``; ``max_tokens``,
   ``tokenizer``, ``password_hash``, ``keyword`` give nothing. Placeholders (``****``,
   ``<token>``, ``${TOKEN}``, ``{{ secret }}``, ``null``) are not values.
+* **Passwords in prose** after a cue phrase (``temp password for the account is X``, ``new
+  password: X``, ``pw: X``): the value needs a digit or symbol, or mixed case inside a word
+  of 8+ letters, so ``the password is reset`` gives nothing.
 * **High-entropy tokens** near a keyword (``key``, ``token``, ``secret``, ``auth``...): 20+
   characters of base64/base64url with upper case, lower case and a digit or symbol, and a
   Shannon entropy above a length-dependent threshold. Never flagged by this rule: hex
@@ -38,6 +42,7 @@ from dataclasses import dataclass, field
 
 from workprint.privacy.detectors._context import near, shannon_entropy
 from workprint.privacy.detectors.base import Span
+from workprint.privacy.detectors.url_credentials import secret_param
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +178,28 @@ _PLACEHOLDER = re.compile(
     r"(?:null|none|nil|true|false|undefined|redacted|hidden|required|optional|string|str|int|"
     r"bool|env|yes|no|n/a|\*\*\*)"
 )
-_CODE = re.compile(r"[A-Za-z_][\w.]*[(\[]")
+_CODE = re.compile(r"[A-Za-z_][\w.]*[(\[](?=[\"'A-Za-z_\])\]]|$)")
 _AUTH = re.compile(
     r"(?i)\b(?:authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|basic|token|digest)?|bearer)"
     r"[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)"
 )
 _USER_FLAG = re.compile(r"(?<!\S)(?:-u|--user)[ =][\"']?([^\s:\"'@]+:[^\s\"']+)")
+_CLI_PASSWORD = re.compile(
+    r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?(?<!\S)-p"
+    r"(?:'([^'\n]+)'|\"([^\"\n]+)\"|([^\s'\"]+))|"
+    r"\bsshpass[ \t]+-p[ \t]?(?:'([^'\n]+)'|\"([^\"\n]+)\"|([^\s'\"]+))"
+)
+"""``mysql -u root -pSECRET`` (the value glued to ``-p``), ``sshpass -p SECRET``."""
+_CLI_TRIGGERS = ("mysql", "mariadb", "sshpass")
+_PROSE_PASSWORD = re.compile(
+    r"(?i)\b(?:pass(?:word|wort|phrase|code)|pwd|pw)\b"
+    r"(?:[ \t]+(?:for|of|to|on)[ \t]+[^\n.:;,=]{1,40}?)?"
+    r"(?:[ \t]*[:=][ \t]*|[ \t]+(?:is|was|is now|will be|=)[ \t]*:?[ \t]*)"
+    r"(?:'([^'\n]{3,128})'?|\"([^\"\n]{3,128})\"?|`([^`\n]{3,128})`?|([^\s'\"`]\S{2,127}))"
+)
+"""A password after a cue phrase: ``temp password is X``, ``the password for the VPN is X``,
+``new password: X``, ``pw: X``."""
+_PROSE_TRAILING = ".,;:)]}'\""
 
 PASSWORD_PARTS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pw"})
 SECRET_PARTS = frozenset(
@@ -281,6 +302,10 @@ class SecretsDetector:
         lower = text.lower()
         if any(map(lower.__contains__, _ASSIGNMENT_TRIGGERS)):
             spans.extend(_find_assignments(text, lower))
+        if any(map(lower.__contains__, _CLI_TRIGGERS)):
+            spans.extend(_find_cli_passwords(text))
+        if "pw" in lower or "pass" in lower:
+            spans.extend(_find_prose_passwords(text))
         if any(map(lower.__contains__, _ENTROPY_TRIGGERS)):
             spans.extend(self._find_random(text))
         return spans
@@ -309,7 +334,7 @@ class SecretsDetector:
             start, end = m.span()
             if (start and _TOKEN_CHAR.match(text, start - 1)) or _TOKEN_CHAR.match(text, end):
                 continue
-            if not _random_looking(m.group().rstrip("=")):
+            if not _random_looking(m.group().rstrip("=")) or _url_param_value(text, start):
                 continue
             if near(text, start, _ENTROPY_CUE, before=self.entropy_window):
                 spans.append(Span(start, end, "SECRET", 0.7))
@@ -366,6 +391,8 @@ def _find_assignments(text: str, lower: str) -> list[Span]:
         if name_start in done:
             continue
         done.add(name_start)
+        if name_start and text[name_start - 1] in "?&;#" and _in_url(text, name_start):
+            continue  # a URL's query parameter: the URL credentials detector reports it
         entity = classify_name(text[name_start:name_end])
         if entity is None:
             continue
@@ -381,6 +408,77 @@ def _find_assignments(text: str, lower: str) -> list[Span]:
         for m in _USER_FLAG.finditer(text):
             spans.append(Span(m.start(1), m.end(1), "PASSWORD", 0.9))
     return spans
+
+
+def _is_code(value: str) -> bool:
+    """True for a call or subscript, not for a password with a bracket (``QzGq7(43Bad``)."""
+    return _CODE.match(value) is not None and not _mixed(value)
+
+
+def _in_url(text: str, index: int) -> bool:
+    """True when ``index`` is in the query or fragment of a URL (``://`` earlier, no space)."""
+    token_start = max(text.rfind(c, 0, index) for c in " \t\n\"'<>") + 1
+    head = text[token_start:index]
+    return "://" in head and ("?" in head or "#" in head)
+
+
+def _url_param_value(text: str, start: int) -> bool:
+    """True when ``text[start:]`` is the value of a secret query parameter of a URL."""
+    if not start or text[start - 1] != "=" or not _in_url(text, start):
+        return False
+    name_start = max(text.rfind(c, 0, start - 1) for c in "?&;#") + 1
+    return secret_param(text[name_start : start - 1])
+
+
+def _find_cli_passwords(text: str) -> list[Span]:
+    """Passwords given to command-line clients: ``mysql -pSECRET``, ``sshpass -p SECRET``."""
+    spans: list[Span] = []
+    for m in _CLI_PASSWORD.finditer(text):
+        group = next(g for g in range(1, 7) if m.group(g) is not None)
+        value = m.group(group)
+        if _PLACEHOLDER.fullmatch(value) or len(value) < 3:
+            continue
+        spans.append(Span(m.start(group), m.end(group), "PASSWORD", 0.9))
+    return spans
+
+
+def _find_prose_passwords(text: str) -> list[Span]:
+    """Passwords after a cue phrase in prose (``temp password for the account is X``)."""
+    spans: list[Span] = []
+    for m in _PROSE_PASSWORD.finditer(text):
+        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        start, end = m.span(group)
+        value = m.group(group)
+        if group == 4:
+            stripped = value.rstrip(_PROSE_TRAILING)
+            while stripped != value and value[len(stripped)] in ")]}" and _opens(stripped):
+                stripped += value[len(stripped)]  # a bracket the value itself opened
+            end -= len(value) - len(stripped)
+            value = stripped
+        if not _password_like(value):
+            continue
+        spans.append(Span(start, end, "PASSWORD", 0.85))
+    return spans
+
+
+def _opens(value: str) -> bool:
+    """True when ``value`` has more opening than closing brackets."""
+    return sum(map(value.count, "([{")) > sum(map(value.count, ")]}"))
+
+
+def _password_like(value: str) -> bool:
+    """A value that looks typed as a password: not a word, a placeholder, a URL or code."""
+    if len(value) < 6 or len(value) > 128 or _PLACEHOLDER.fullmatch(value):
+        return False
+    if "://" in value or value.startswith("-") or _is_code(value):
+        return False
+    if value.isalpha():
+        # letters only: mixed case inside the word (``aBcDeFgH``), not ``Hello`` or ``reset``
+        return len(value) >= 8 and any(c.isupper() for c in value[1:]) and not value.isupper()
+    has_letter = any(c.isalpha() for c in value)
+    if not has_letter:
+        return False  # dates, prices, numbers
+    return any(c.isdigit() for c in value) or any(not c.isalnum() for c in value)
 
 
 def _assigned_value(text: str, name_start: int, name_end: int, entity: str) -> Span | None:
@@ -401,7 +499,7 @@ def _assigned_value(text: str, name_start: int, name_end: int, entity: str) -> S
     start, end = v.span(group)
     value = v.group(group)
     if group == 3:
-        if value.startswith("-") or _CODE.match(value):
+        if value.startswith("-") or _is_code(value):
             return None
         stripped = value.rstrip(".,:")
         end -= len(value) - len(stripped)
