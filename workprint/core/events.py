@@ -454,15 +454,6 @@ def to_builtins(value: msgspec.Struct) -> dict[str, Any]:
     return out
 
 
-def from_builtins(value: dict[str, Any]) -> Event:
-    """Validate plain Python objects (e.g. a stored row rebuilt as a dict) into an event."""
-    try:
-        event: Event = msgspec.convert(value, Event)
-        return event
-    except msgspec.ValidationError as exc:
-        raise ContractError(str(exc)) from exc
-
-
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema of a v1 batch (``docs/schema/event-v1.json``)."""
     schema: dict[str, Any] = msgspec.json.schema(Batch)
