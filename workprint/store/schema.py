@@ -200,3 +200,14 @@ policies = Table(
     Column("created_by", String(128), nullable=False),
     Column("active", Boolean, nullable=False),
 )
+
+enrollment_codes = Table(
+    "enrollment_codes",
+    metadata,
+    Column("code_hash", LargeBinary(32), primary_key=True),
+    Column("person_id", String(64), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=False),
+    Column("used_at_ms", BigInteger, nullable=True),
+    Column("device_id", String(64), nullable=True),
+)
