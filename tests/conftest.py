@@ -21,6 +21,8 @@ from starlette.testclient import TestClient
 from workprint.collector.admin import Enrollment, enroll
 from workprint.collector.app import create_app
 from workprint.collector.config import CollectorConfig
+from workprint.demo.workload import WORKLOAD_ORIGIN
+from workprint.governance import policies
 from workprint.governance.consent import Purpose
 from workprint.store import migrate
 from workprint.store.engine import create_engine
@@ -97,13 +99,15 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def enrolled(engine: Engine) -> Enrollment:
-    """A device whose person has a live capture grant."""
+    """A device whose person has a live capture grant, under a policy that allows the tool
+    the generated workload claims to come from."""
+    policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="test")
     return enroll(engine, "emp001", purposes=[Purpose.CAPTURE])
 
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
-    app = create_app(CollectorConfig(), engine=engine)
+    app = create_app(CollectorConfig(policy_cache_s=0), engine=engine)
     with TestClient(app) as c:
         yield c
 

@@ -50,13 +50,23 @@ def test_enroll_count_dump(db_url: str) -> None:
 
 
 def test_db_upgrade_reports_revisions(sqlite_url: str) -> None:
-    assert "empty -> 0001" in wp("db", "upgrade", "--db", sqlite_url).stdout
-    assert "0001 -> 0001" in wp("db", "upgrade", "--db", sqlite_url).stdout
+    from workprint.store.migrate import head_revision
+
+    head = head_revision()
+    assert f"empty -> {head}" in wp("db", "upgrade", "--db", sqlite_url).stdout
+    assert f"{head} -> {head}" in wp("db", "upgrade", "--db", sqlite_url).stdout
 
 
 def test_enroll_with_purposes(engine: Engine, db_url: str) -> None:
     out = json.loads(wp("enroll", "emp7", "--purpose", "training", "--db", db_url).stdout)
     assert len(out["grants"]) == 2
+
+
+def test_enroll_code_is_redeemed_once(engine: Engine, db_url: str) -> None:
+    from workprint.collector.admin import redeem_code
+
+    code = json.loads(wp("enroll", "emp8", "--consent", "--code", "--db", db_url).stdout)["code"]
+    assert redeem_code(engine, code).person_id == "emp8"
 
 
 @pytest.mark.parametrize(

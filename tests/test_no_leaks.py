@@ -48,7 +48,8 @@ def test_personal_strings_never_reach_logs_errors_or_metrics(
     batch = _personal_batch(enrolled)
     r = client.post("/v1/ingest/batch", content=json.dumps(batch), headers=auth(enrolled))
     assert r.status_code == 200
-    assert len(r.json()["quarantined"]) == 5
+    codes = [q["code"] for q in r.json()["quarantined"]]
+    assert len(codes) - codes.count("policy_violation") == 5  # password titles: mode off
     answers = [r.text]
     # Whole-batch errors with personal data in the envelope.
     bad_envelope = dict(batch, agent={"name": SECRETS[0], "version": 1})

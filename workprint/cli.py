@@ -134,10 +134,19 @@ def enroll(
             help="Also grant this purpose (training, evaluation); repeatable. Implies --consent.",
         ),
     ] = None,
+    code: Annotated[
+        bool,
+        typer.Option(
+            "--code",
+            help="Print a one-time enrollment code (for the browser extension) instead of a "
+            "device token.",
+        ),
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Enroll a device for PERSON; prints {"device_id", "token"} as JSON."""
+    """Enroll a device for PERSON; prints {"device_id", "token"} as JSON (or {"code"})."""
+    from workprint.collector.admin import create_code
     from workprint.collector.admin import enroll as do_enroll
     from workprint.governance.consent import Purpose
 
@@ -153,6 +162,10 @@ def enroll(
                 f"unknown purpose {name!r}; use capture, training or evaluation",
                 param_hint="--purpose",
             ) from None
+    if code:
+        one_time = create_code(_engine(db, config), person, purposes=purposes, actor="cli")
+        out.print_json(json.dumps({"code": one_time}))
+        return
     result = do_enroll(_engine(db, config), person, purposes=purposes, actor="cli")
     out.print_json(
         json.dumps(
@@ -263,8 +276,11 @@ def redact(
     text: Annotated[str | None, typer.Argument(help="One string to redact.")] = None,
     jsonl: Annotated[
         bool,
-        typer.Option("--jsonl", help='Read lines {"id", "text"} on stdin; write {"id", "text", '
-                     '"spans"} with spans as offsets into the original text.'),
+        typer.Option(
+            "--jsonl",
+            help='Read lines {"id", "text"} on stdin; write {"id", "text", '
+            '"spans"} with spans as offsets into the original text.',
+        ),
     ] = False,
     names: Annotated[
         Path | None, typer.Option("--names", help="File of person names to redact, one a line.")
@@ -303,11 +319,18 @@ def redact(
             ) from None
         spans = find_all(value, detectors)
         redacted = redact_text(value, detectors, vault, Counter())
-        write(msgspec.json.encode({
-            "id": ident,
-            "text": redacted,
-            "spans": [{"start": sp.start, "end": sp.end, "entity": sp.entity} for sp in spans],
-        }) + b"\n")
+        write(
+            msgspec.json.encode(
+                {
+                    "id": ident,
+                    "text": redacted,
+                    "spans": [
+                        {"start": sp.start, "end": sp.end, "entity": sp.entity} for sp in spans
+                    ],
+                }
+            )
+            + b"\n"
+        )
     sys.stdout.flush()
 
 

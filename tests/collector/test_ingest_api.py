@@ -17,8 +17,8 @@ from workprint.collector.admin import Enrollment, enroll, revoke
 from workprint.collector.app import create_app
 from workprint.collector.config import CollectorConfig
 from workprint.core import events as ev
-from workprint.demo.workload import WorkloadSpec, batch_of, generate
-from workprint.governance import consent
+from workprint.demo.workload import WORKLOAD_ORIGIN, WorkloadSpec, batch_of, generate
+from workprint.governance import consent, policies
 from workprint.governance.consent import Purpose
 from workprint.store import migrate
 from workprint.store.engine import create_engine, write_tx
@@ -87,8 +87,9 @@ def test_invalid_events_are_quarantined_and_the_rest_kept(
     assert result["quarantined"][0]["event_id"] == batch["events"][1]["event_id"]
     assert count_events(engine) == 2
     with engine.connect() as conn:
-        raws = [json.loads(r.raw) for r in conn.execute(sa.select(quarantine.c.raw))]
-    assert batch["events"][1] in raws
+        raws = {r.code: r.raw for r in conn.execute(sa.select(quarantine.c.code, quarantine.c.raw))}
+    assert json.loads(raws["schema_violation"]) == batch["events"][1]
+    assert raws["policy_violation"] == b""  # nothing of a mode-off event is kept
 
 
 def test_in_batch_repeat_and_collision(client: TestClient, enrolled: Enrollment) -> None:
@@ -201,6 +202,7 @@ def test_locked_store_gets_503_with_retry_after_and_keeps_nothing(
     engine = create_engine(url, busy_timeout_ms=200)
     migrate.upgrade(engine)
     enrolled = enroll(engine, "emp001", purposes=[Purpose.CAPTURE])
+    policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="test")
     blocker = create_engine(url)
     with TestClient(create_app(CollectorConfig(), engine=engine)) as c, write_tx(blocker):
         r = c.post(URL, content=_body(enrolled), headers=auth(enrolled))
@@ -219,7 +221,8 @@ def test_locked_store_gets_503_with_retry_after_and_keeps_nothing(
 def test_policy_is_served_with_etag(client: TestClient, enrolled: Enrollment) -> None:
     r = client.get("/v1/policy", headers=auth(enrolled))
     assert r.status_code == 200
-    assert r.json()["version"] == 1 and "default_mode" in r.json()["toml"]
+    assert r.json()["version"] == 2 and r.json()["default_mode"] == "off"
+    assert r.json()["origins"][0]["mode"] == "redacted"
     etag = r.headers["ETag"]
     again = client.get("/v1/policy", headers={**auth(enrolled), "If-None-Match": etag})
     assert again.status_code == 304

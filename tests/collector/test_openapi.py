@@ -61,6 +61,9 @@ def app(sqlite_engine: Engine) -> Any:
 OPERATIONS = [
     ("POST", INGEST),
     ("GET", "/v1/policy"),
+    ("POST", "/v1/ingest/beacon"),
+    ("GET", "/v1/device"),
+    ("POST", "/v1/enroll"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
@@ -70,7 +73,8 @@ CASES = [
     pytest.param(method, path, mode, False, id=f"{method} {path} {mode.value}")
     for method, path in OPERATIONS
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    if mode is GenerationMode.POSITIVE or path in (INGEST, "/v1/policy")
+    if mode is GenerationMode.POSITIVE
+    or path in (INGEST, "/v1/policy", "/v1/ingest/beacon", "/v1/enroll")
 ] + [
     # Generated events rewritten to name the token's device and its live grant, so that
     # fuzzed content gets past the device and consent checks into the store.

@@ -17,7 +17,8 @@ import psutil
 from workprint.collector.admin import enroll
 from workprint.core import events as ev
 from workprint.demo.run import free_port
-from workprint.demo.workload import WorkloadSpec, batch_of, generate
+from workprint.demo.workload import WORKLOAD_ORIGIN, WorkloadSpec, batch_of, generate
+from workprint.governance import policies
 from workprint.governance.consent import Purpose
 from workprint.store import migrate
 from workprint.store.engine import create_engine
@@ -29,6 +30,7 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
     engine = create_engine(url)
     migrate.upgrade(engine)
     people = [enroll(engine, f"emp{n}", purposes=[Purpose.CAPTURE]) for n in range(6)]
+    policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="test")
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -16,12 +17,12 @@ from workprint.store.schema import audit_log
 
 
 def test_allow_apply_and_serve(engine: Engine, client: TestClient, enrolled: Enrollment) -> None:
-    assert policies.load_active(engine).version == 1
+    assert policies.load_active(engine).version == 2  # the fixture allowed the workload's tool
     first = client.get("/v1/policy", headers=auth(enrolled))
-    allowed = policies.allow(engine, "http://127.0.0.1:8788", "redacted", actor="po")
-    assert allowed.version == 2
+    allowed = policies.allow(engine, "http://127.0.0.1:8799", "metadata", actor="po")
+    assert allowed.version == 3
     served = client.get("/v1/policy", headers=auth(enrolled))
-    assert served.json() == {"version": 2, "toml": allowed.source}
+    assert served.json() == msgspec.to_builtins(allowed.document)
     assert served.headers["ETag"] != first.headers["ETag"]
     with engine.connect() as conn:
         actions = list(conn.execute(sa.select(audit_log.c.action)).scalars())

@@ -1,7 +1,9 @@
 """The collector's ASGI application (FastAPI): ``create_app`` is the one app/server seam.
 
-Routes: ``POST /v1/ingest/batch``, ``GET /v1/policy``, ``GET /healthz``, ``GET /readyz``,
-``GET /metrics``. Every error answer is ``{"code": ..., "detail": ...}`` with the status of
+Routes: ``POST /v1/ingest/batch``, ``POST /v1/ingest/beacon`` (page hide, token in the
+body), ``GET /v1/policy``, ``GET /v1/device``, ``POST /v1/enroll``, ``GET /healthz``,
+``GET /readyz``, ``GET /metrics``. Browsers are answered (CORS) on the origins the policy
+allows. Every error answer is ``{"code": ..., "detail": ...}`` with the status of
 DESIGN.md section 4, and ``Retry-After`` on 429 and 503. The OpenAPI document is generated
 from the same types the handlers use (the batch schema comes from the event contract).
 """
@@ -27,20 +29,25 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import workprint
+from workprint.collector import device_routes
+from workprint.collector._policy_cache import PolicyCache
 from workprint.collector.auth import authenticate, bearer_token
 from workprint.collector.config import CollectorConfig
+from workprint.collector.cors import PolicyCors
 from workprint.collector.errors import (
     BatchTooLarge,
+    BodyInvalid,
     CollectorError,
     Overloaded,
     Unavailable,
 )
 from workprint.collector.ingest import IngestResult, Limits, Redactor, ingest
 from workprint.collector.metrics import Metrics
+from workprint.collector.redaction import CollectorRedactor
 from workprint.core.clock import Clock, SystemClock, to_epoch_ms
 from workprint.core.errors import WorkprintError
 from workprint.core.events import Batch
-from workprint.governance import policies
+from workprint.privacy.policy import PolicyDocument
 from workprint.store import migrate
 from workprint.store.engine import Checkpointer, create_engine, is_sqlite
 from workprint.store.errors import StoreBusy, StoreError, StoreUnavailable
@@ -57,11 +64,11 @@ class ErrorBody(msgspec.Struct, frozen=True):
     detail: str
 
 
-class PolicyDocument(msgspec.Struct, frozen=True):
-    """The capture policy agents and SDKs apply (a versioned TOML document)."""
+class Beacon(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """``POST /v1/ingest/beacon``: what ``navigator.sendBeacon`` can send (no headers)."""
 
-    version: int
-    toml: str
+    token: str
+    batch: msgspec.Raw
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -104,7 +111,7 @@ def create_app(
     clk = clock or SystemClock()
     metrics = Metrics()
     limits = Limits(cfg.max_batch_events, cfg.max_body_bytes, cfg.flush_interval_ms)
-    state: dict[str, Any] = {"engine": engine, "inflight": 0}
+    state: dict[str, Any] = {"engine": engine, "inflight": 0, "redactor": redactor}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -122,6 +129,8 @@ def create_app(
         if checkpointer is not None:
             checkpointer.start()
         state["committer"] = GroupCommitter(state["engine"])
+        if state["redactor"] is None and cfg.redact:
+            state["redactor"] = CollectorRedactor(state["engine"], policy_cache.get)
         threads = cfg.ingest_threads or (1 if is_sqlite(state["engine"]) else 4)
         state["limiter"] = anyio.CapacityLimiter(threads)
         # With one ingest thread there is never a second batch to group with: write directly
@@ -159,6 +168,9 @@ def create_app(
         if eng is None:  # pragma: no cover - lifespan always sets it
             raise Unavailable("collector is starting")
         return eng  # type: ignore[no-any-return]
+
+    policy_cache = PolicyCache(db, cfg.policy_cache_s)
+    app.add_middleware(PolicyCors, policy=policy_cache)
 
     @app.exception_handler(CollectorError)
     async def _collector_error(_r: Request, exc: CollectorError) -> Response:
@@ -234,6 +246,9 @@ def create_app(
     )
     async def ingest_batch(request: Request) -> Response:
         token = bearer_token(request.headers.get("authorization"))
+        return await run_ingest(request, token)
+
+    async def run_ingest(request: Request, token: str | None) -> Response:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > cfg.max_body_bytes:
             raise BatchTooLarge(f"body exceeds {cfg.max_body_bytes} bytes; split the batch")
@@ -244,16 +259,20 @@ def create_app(
         metrics.inflight.inc()
         try:
             body = await _read_body(request, cfg.max_body_bytes)
+            encoding = request.headers.get("content-encoding")
+            if token is None:  # a beacon: the token travels in the body
+                token, body = _unwrap_beacon(body)
+                encoding = None
             started = time.perf_counter()
             work = functools.partial(
                 ingest,
                 db(),
                 token,
                 body,
-                request.headers.get("content-encoding"),
+                encoding,
                 limits,
                 to_epoch_ms(clk.now()),
-                redactor,
+                state["redactor"],
                 state["write"],
             )
             answer, result = await anyio.to_thread.run_sync(work, limiter=state["limiter"])
@@ -276,6 +295,32 @@ def create_app(
         metrics.gaps.inc(result.gaps_opened)
         metrics.bytes.inc(len(body))
         return _json(answer)
+
+    @app.post(
+        "/v1/ingest/beacon",
+        summary="Ingest a batch sent by navigator.sendBeacon on page hide",
+        description=(
+            "The same as /v1/ingest/batch for clients that cannot set headers: the body is "
+            '`{"token": <device token>, "batch": <v1 batch>}` sent as text/plain (no CORS '
+            "preflight). Clients keep the events queued and send them again later; the "
+            "collector deduplicates by event_id."
+        ),
+        response_class=Response,
+        responses=device_routes.error_responses(400, 401, 403, 410, 413, 429, 503),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/plain": {"schema": {"$ref": "#/components/schemas/Beacon"}},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Beacon"}},
+                },
+            }
+        },
+    )
+    async def ingest_beacon(request: Request) -> Response:
+        return await run_ingest(request, None)
+
+    device_routes.add(app, db, clk, limits)
 
     @app.get(
         "/v1/policy",
@@ -319,8 +364,8 @@ def create_app(
     async def get_policy(request: Request) -> Response:
         token = bearer_token(request.headers.get("authorization"))
         await anyio.to_thread.run_sync(authenticate, db(), token)
-        doc = await anyio.to_thread.run_sync(_active_policy, db())
-        body = _encoder.encode(doc)
+        policy = await anyio.to_thread.run_sync(policy_cache.get)
+        body = _encoder.encode(policy.document)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers={"ETag": etag})
@@ -389,7 +434,15 @@ def create_app(
             title=app.title, version=app.version, summary=app.summary, routes=app.routes
         )
         _, components = msgspec.json.schema_components(
-            [Batch, IngestResult, ErrorBody, PolicyDocument, Health],
+            [
+                Batch,
+                IngestResult,
+                ErrorBody,
+                PolicyDocument,
+                Health,
+                Beacon,
+                *device_routes.SCHEMAS,
+            ],
             ref_template="#/components/schemas/{name}",
         )
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
@@ -419,9 +472,12 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _active_policy(engine: Engine) -> PolicyDocument:
-    policy = policies.load_active(engine)
-    return PolicyDocument(version=policy.version, toml=policy.source)
+def _unwrap_beacon(body: bytes) -> tuple[str, bytes]:
+    try:
+        beacon = msgspec.json.decode(body, type=Beacon)
+    except msgspec.DecodeError as exc:
+        raise BodyInvalid('beacon body must be {"token": ..., "batch": {...}}') from exc
+    return beacon.token, bytes(beacon.batch)
 
 
 def app_from_env() -> FastAPI:

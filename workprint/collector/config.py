@@ -48,6 +48,12 @@ class CollectorConfig:
     deployment runs ``workprint db upgrade`` itself."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     """Log level of the collector's own log lines (never payloads)."""
+    redact: bool = True
+    """Run the privacy engine again on every event before it is stored (defence in depth:
+    the name deny-list, the policy as it is now). Events from contexts the policy sets to
+    ``off`` are then not stored at all."""
+    policy_cache_s: float = 2.0
+    """How long the active policy is reused before it is read again (seconds)."""
 
     @property
     def db_url(self) -> str:

@@ -69,3 +69,17 @@ class Unavailable(CollectorError, Transient):
     status = 503
     code = "unavailable"
     retry_after = 2
+
+
+class CodeInvalid(CollectorError, Terminal):
+    """The enrollment code is unknown, already used or expired; ask for a new one."""
+
+    status = 400
+    code = "enrollment_code_invalid"
+
+
+class OriginForbidden(CollectorError, Terminal):
+    """A browser request from an origin the capture policy does not allow."""
+
+    status = 403
+    code = "origin_forbidden"

@@ -25,7 +25,7 @@ from workprint.core.clock import to_epoch_ms
 from workprint.core.errors import ContractError
 from workprint.core.events import Event, RawBatch, decode_event, decode_raw_batch
 from workprint.store.events import BatchWrite, QuarantineRow, WriteResult, write_batch
-from workprint.store.rows import EventRow, event_to_row
+from workprint.store.rows import EventRow, event_to_row, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,9 @@ QUARANTINE_CODES: dict[str, str] = {
 }
 """Codes of per-event quarantine results (the batch itself is answered 200)."""
 
-Redactor = Callable[[Event], Event]
-"""Re-applies the privacy policy at the collector (defence in depth)."""
+Redactor = Callable[[Event], Event | None]
+"""Re-applies the privacy policy at the collector (defence in depth); ``None`` when the
+policy sets the event's context to ``off`` (the event is then not kept at all)."""
 
 
 class Quarantined(msgspec.Struct, frozen=True):
@@ -175,10 +176,28 @@ def prepare(
         if problem is None and _NUL_ESCAPE in raw_bytes and _has_nul(msgspec.to_builtins(event)):
             problem = ("schema_violation", "a text field contains U+0000, which no store keeps")
         if problem is not None:
-            quarantined.append(QuarantineRow(index, event_id, problem[0], problem[1], raw_bytes))
+            # Nothing of an event from a context captured in mode off is kept, not its bytes.
+            kept = b"" if problem[0] == "policy_violation" else raw_bytes
+            quarantined.append(QuarantineRow(index, event_id, problem[0], problem[1], kept))
             continue
+        original_fingerprint: bytes | None = None
         if redact is not None:
-            event = redact(event)
+            # The fingerprint is the capturer's content: a re-sent event stays a duplicate
+            # even when the policy changed between the two sends.
+            original_fingerprint = fingerprint(event)
+            redacted = redact(event)
+            if redacted is None:
+                quarantined.append(
+                    QuarantineRow(
+                        index,
+                        event_id,
+                        "policy_violation",
+                        "the policy captures nothing in this context (mode off)",
+                        b"",
+                    )
+                )
+                continue
+            event = redacted
         row = event_to_row(
             event,
             person_id=auth.person_id,
@@ -186,6 +205,7 @@ def prepare(
             received_at_ms=received_at_ms,
             raw_index=index,
             raw=raw_bytes,
+            fingerprint=original_fingerprint,
         )
         earlier = seen.get(event_id)
         if earlier is not None:

@@ -25,7 +25,8 @@ from rich.table import Table
 from workprint.collector.admin import enroll
 from workprint.core.config import default_data_dir
 from workprint.core.events import encode
-from workprint.demo.workload import WorkloadSpec, batch_of, generate
+from workprint.demo.workload import WORKLOAD_ORIGIN, WorkloadSpec, batch_of, generate
+from workprint.governance import policies
 from workprint.governance.consent import Purpose
 from workprint.store import migrate
 from workprint.store.engine import create_engine
@@ -105,6 +106,8 @@ def run_demo(console: Console, *, db: str | None, people: int, events_per_person
     ]
     console.print(f"[bold]Workprint demo[/] database: {db.split('///')[-1]}")
     console.print(f"enrolled {len(team)} consenting people (capture + training)")
+    policy = policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="demo")
+    console.print(f"policy v{policy.version}: Nexus CRM recorded in mode redacted, all else off")
     totals = {"accepted": 0, "duplicates": 0, "quarantined": 0, "batches": 0}
     codes: dict[str, int] = {}
     with (

@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from workprint.core import events as ev
 from workprint.core.ids import IdFactory, uuid7
@@ -56,6 +56,9 @@ _WORDS = [
     "onboarding",
     "call",
 ]
+
+WORKLOAD_ORIGIN: Final = "http://127.0.0.1:8788"
+"""The web tool the generated events claim to come from; a policy must allow it."""
 
 
 @dataclass
@@ -117,7 +120,7 @@ def generate(spec: WorkloadSpec, count: int, ids: IdFactory = uuid7) -> Iterator
             context=ev.Context(
                 app="chromium",
                 window_title=f"Nexus CRM - {page[1:]}",
-                url=f"http://127.0.0.1:8788{page}",
+                url=f"{WORKLOAD_ORIGIN}{page}",
                 tab_id=1,
             ),
         )

@@ -78,11 +78,14 @@ class Vaults:
         self._capacity = capacity
         self._vaults: OrderedDict[str, Vault] = OrderedDict()
 
+    def _new_vault(self, session_key: bytes) -> Vault:
+        return Vault(session_key)
+
     def for_session(self, session_id: str) -> Vault:
         vault = self._vaults.get(session_id)
         if vault is None:
             session_key = hmac.new(self._key, session_id.encode(), hashlib.sha256).digest()
-            vault = self._vaults[session_id] = Vault(session_key)
+            vault = self._vaults[session_id] = self._new_vault(session_key)
             if len(self._vaults) > self._capacity:
                 self._vaults.popitem(last=False)
         else:
@@ -284,9 +287,10 @@ def redact_event(
 ) -> ev.Event | None:
     """The event as it may be kept, or ``None`` when its context is captured in mode off."""
     ctx = event.context
-    mode = strictest(
-        event.privacy.mode, policy.mode_for(app=ctx.app, url=ctx.url, title=ctx.window_title)
-    )
+    mode: CaptureMode = event.privacy.mode
+    if ctx.app or ctx.url or ctx.window_title:
+        # Events without a context (pause, gap, idle) are judged by their own mode alone.
+        mode = strictest(mode, policy.mode_for(app=ctx.app, url=ctx.url, title=ctx.window_title))
     if mode == "off":
         return None
     job = _Job(policy, mode, ctx.url, detectors, vaults.for_session(event.session_id))

@@ -86,6 +86,7 @@ def event_to_row(
     received_at_ms: int,
     raw_index: int = 0,
     raw: bytes = b"",
+    fingerprint: bytes | None = None,
 ) -> EventRow:
     """The row of one event.
 
@@ -119,7 +120,7 @@ def event_to_row(
         _encode(payload).decode(),
         _encode(dict(sorted(redactions.items()))).decode() if redactions else None,
     )
-    digest = hashlib.sha256(_pack(content)).digest()[:16]
+    digest = fingerprint or hashlib.sha256(_pack(content)).digest()[:16]
     (
         eid,
         kind,

@@ -211,3 +211,44 @@ enrollment_codes = Table(
     Column("used_at_ms", BigInteger, nullable=True),
     Column("device_id", String(64), nullable=True),
 )
+
+server_keys = Table(
+    "server_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("key", LargeBinary(64), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+)
+
+dataset_versions = Table(
+    "dataset_versions",
+    metadata,
+    Column("version_id", String(64), primary_key=True),
+    Column("name", String(128), nullable=False),
+    Column("spec_hash", String(64), nullable=False),
+    Column("spec", Text, nullable=False),
+    Column("key_fingerprint", String(32), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("out_dir", Text, nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("stale_reason", String(64), nullable=True),
+    Column("superseded_by", String(64), nullable=True),
+)
+"""Dataset versions built from this store (lineage): ``status`` is ``current``, ``stale``
+(a member was erased or withdrew the training grant) or ``superseded`` (rebuilt)."""
+
+dataset_members = Table(
+    "dataset_members",
+    metadata,
+    Column(
+        "version_id",
+        String(64),
+        ForeignKey("dataset_versions.version_id"),
+        primary_key=True,
+    ),
+    Column("person_id", String(64), primary_key=True, index=True),
+    Column("split", String(32), nullable=False),
+)
+"""Who is in each dataset version. ``person_id`` has no foreign key on purpose: the row must
+outlive the person's erasure until the version is rebuilt without them."""

@@ -1,4 +1,5 @@
-"""Enrollment codes: one-time codes a person exchanges for a device token (browser extension).
+"""Enrollment codes (one-time codes a person exchanges for a device token) and server keys
+(secrets that never leave the collector: redaction and pseudonym keys).
 
 Revision ID: 0002
 Revises: 0001
@@ -35,8 +36,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_enrollment_codes_person_id", "enrollment_codes", ["person_id"], unique=False
     )
+    op.create_table(
+        "server_keys",
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("key", sa.LargeBinary(64), nullable=False),
+        sa.Column("created_at_ms", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_server_keys"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("server_keys")
     op.drop_index("ix_enrollment_codes_person_id", table_name="enrollment_codes")
     op.drop_table("enrollment_codes")

@@ -1,0 +1,134 @@
+"""Redaction again at the collector (defence in depth), under the active policy.
+
+Capturers redact before anything touches their disk; the collector runs the same engine once
+more before the store, with what capturers do not have: the name deny-list (the directory of
+employees and customers is never sent to devices or browsers) and the policy as it is now.
+An event whose context the policy sets to ``off`` is not stored at all.
+
+Placeholders made here are numbered from a keyed digest of the value (``<PERSON_4821>``),
+not in order of appearance: every worker process, restart and re-sent batch names the same
+value in the same session alike without sharing state, and numbers from 1000 up never meet
+the small ordinal numbers capturers give (``<EMAIL_1>``). The key is a server key of the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from workprint.core.events import Event
+from workprint.privacy.detectors import Detector, default_detectors
+from workprint.privacy.policy import Policy
+from workprint.privacy.redact import Vault, Vaults, redact_or_gap
+from workprint.store.engine import read_tx
+from workprint.store.keys import server_key
+from workprint.store.schema import people
+
+log = logging.getLogger(__name__)
+
+KEY_NAME = "collector.redaction"
+
+
+class KeyedVault(Vault):
+    """Placeholder numbers from a keyed digest: stateless, so consistent across processes."""
+
+    def placeholder(self, entity: str, value: str) -> str:
+        digest = hmac.new(self._key, f"{entity}\0{value}".encode(), hashlib.sha256).digest()
+        return f"<{entity}_{1000 + int.from_bytes(digest[:4], 'big') % 9000}>"
+
+
+class KeyedVaults(Vaults):
+    def _new_vault(self, session_key: bytes) -> Vault:
+        return KeyedVault(session_key)
+
+
+def directory_names(engine: Engine, sources: Iterable[str]) -> list[str]:
+    """Names of the deny-list sources a policy names: ``store:people`` (display names of
+    enrolled people) and ``file:PATH`` (one name per line). A missing file is logged by
+    position only and skipped: a typo must not stop ingest."""
+    names: list[str] = []
+    for index, source in enumerate(sources):
+        kind, _, arg = source.partition(":")
+        if kind == "store" and arg == "people":
+            with read_tx(engine) as conn:
+                names.extend(
+                    str(n)
+                    for n in conn.execute(
+                        sa.select(people.c.display_name).where(people.c.display_name.is_not(None))
+                    ).scalars()
+                )
+        elif kind == "file":
+            try:
+                text = Path(arg).read_text(encoding="utf-8")
+            except OSError:
+                log.warning("deny-list source %d unreadable; skipped", index)
+                continue
+            names.extend(line.strip() for line in text.splitlines() if line.strip())
+    return names
+
+
+class CollectorRedactor:
+    """``event -> event | None`` for :func:`workprint.collector.ingest.prepare`.
+
+    ``policy`` is called for every batch-sized piece of work and should be cheap (a cache).
+    Detectors are rebuilt when the policy version changes or ``refresh_s`` has passed, so a
+    newly enrolled name is redacted within that time.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Callable[[], Policy],
+        key: bytes | None = None,
+        *,
+        refresh_s: float = 60.0,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._vaults: KeyedVaults | None = None if key is None else KeyedVaults(key)
+        self._refresh_s = refresh_s
+        self._lock = threading.Lock()
+        self._detectors: tuple[Detector, ...] = ()
+        self._built_for: tuple[int, float] = (-1, 0.0)
+        self.errors = 0
+
+    def detectors(self, policy: Policy) -> tuple[Detector, ...]:
+        version, at = self._built_for
+        now = time.monotonic()
+        if version != policy.version or now - at > self._refresh_s:
+            with self._lock:
+                if self._built_for == (version, at):
+                    names = directory_names(self._engine, policy.document.deny_list.sources)
+                    self._detectors = default_detectors(names)
+                    self._built_for = (policy.version, now)
+        return self._detectors
+
+    def vaults(self) -> KeyedVaults:
+        """The session vaults, keyed by the store's redaction key (read on first use)."""
+        if self._vaults is None:
+            with self._lock:
+                if self._vaults is None:
+                    self._vaults = KeyedVaults(server_key(self._engine, KEY_NAME))
+        return self._vaults
+
+    def __call__(self, event: Event) -> Event | None:
+        policy = self._policy()
+        return redact_or_gap(
+            event,
+            policy,
+            detectors=self.detectors(policy),
+            vaults=self.vaults(),
+            on_error=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.errors += 1
+        log.error("redaction failed (%s); event replaced by a gap", type(exc).__name__)
