@@ -38,6 +38,7 @@ from workprint.core.events import TEXT_FIELDS, CaptureMode, TextRule
 from workprint.privacy.detectors import Detector, find_all
 from workprint.privacy.policy import Policy, strictest
 
+_packer: Final = msgspec.msgpack.Encoder()
 PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 _SELECTOR_VALUE: Final = re.compile(r"""(=\s*)(["'])(.*?)\2""")
 
@@ -55,6 +56,17 @@ class Vault:
         Holds redacted text and counts only; keys are the texts already seen in the session's
         own memory, never written anywhere."""
         self._memo_size = memo_size
+        self.elements: OrderedDict[bytes, tuple[ev.Element, tuple[tuple[str, int], ...]]] = (
+            OrderedDict()
+        )
+        """Redacted snapshot elements by their encoded original (and the mode and policy
+        version they were redacted under): the same button recurs in every snapshot of a page.
+        """
+
+    def remember_element(self, key: bytes, element: ev.Element, counts: Counter[str]) -> None:
+        self.elements[key] = (element, tuple(counts.items()))
+        if len(self.elements) > self._memo_size:
+            self.elements.popitem(last=False)
 
     def remember(self, text: str, result: str, counts: Counter[str]) -> None:
         self.memo[text] = (result, tuple(counts.items()))
@@ -118,7 +130,8 @@ def _redact_all(
         return text
     kept = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
     spans = [
-        sp for sp in find_all(text, detectors)
+        sp
+        for sp in find_all(text, detectors)
         if not any(sp.start < end and start < sp.end for start, end in kept)
     ]
     if not spans:
@@ -166,8 +179,7 @@ def redact_url(
             redacted = redact_text(plain, detectors, vault, counts)
             segments.append(segment if redacted == plain else quote(redacted, safe="<>_"))
         path = "/".join(segments)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if k in allowed_query]
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in allowed_query]
     if mode != "full":
         kept = [(k, redact_text(v, detectors, vault, counts)) for k, v in kept]
     query = f"?{urlencode(kept, safe='<>_')}" if kept else ""
@@ -219,28 +231,49 @@ def _has_str(tp: Any) -> bool:
 class _Job:
     """The state of redacting one event."""
 
-    def __init__(self, policy: Policy, mode: CaptureMode, url: str | None,
-                 detectors: Sequence[Detector], vault: Vault) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        mode: CaptureMode,
+        url: str | None,
+        detectors: Sequence[Detector],
+        vault: Vault,
+    ) -> None:
         self.policy = policy
         self.mode = mode
         self.detectors = detectors
         self.vault = vault
         self.counts: Counter[str] = Counter()
         self.allowed_query = policy.allowed_query(url) if url else frozenset()
+        self._decisions: dict[str, tuple[TextRule, str]] = {}
+
+    def _decide(self, path: str) -> tuple[TextRule, str]:
+        decided = self._decisions.get(path)
+        if decided is None:
+            rule = TEXT_FIELDS.get(path, TextRule.FREE_TEXT)
+            override = self.policy.field_rule(path)
+            action = override or {"full": "keep", "redacted": "redact", "metadata": "drop"}.get(
+                self.mode, "drop"
+            )
+            decided = self._decisions[path] = (rule, action)
+        return decided
 
     def text(self, path: str, value: str, required: bool) -> str | None:
-        rule = TEXT_FIELDS.get(path, TextRule.FREE_TEXT)
+        rule, action = self._decide(path)
         if rule is TextRule.VOCABULARY:
             return value
-        override = self.policy.field_rule(path)
-        action = override or {"full": "keep", "redacted": "redact", "metadata": "drop"}.get(
-            self.mode, "drop"
-        )
         if rule is TextRule.URL:
-            mode: CaptureMode = "metadata" if action == "drop" else (
-                "full" if action == "keep" else "redacted")
-            return redact_url(value, mode=mode, allowed_query=self.allowed_query,
-                              detectors=self.detectors, vault=self.vault, counts=self.counts)
+            mode: CaptureMode = (
+                "metadata" if action == "drop" else ("full" if action == "keep" else "redacted")
+            )
+            return redact_url(
+                value,
+                mode=mode,
+                allowed_query=self.allowed_query,
+                detectors=self.detectors,
+                vault=self.vault,
+                counts=self.counts,
+            )
         if path == "context.app" and action == "drop":
             return value  # which app is in use is metadata, not text
         if action == "keep":
@@ -251,22 +284,43 @@ class _Job:
             return _redact_selector(value, self.detectors, self.vault, self.counts)
         return redact_text(value, self.detectors, self.vault, self.counts)
 
+    def element(self, value: ev.Element, owner: str) -> msgspec.Struct:
+        """:meth:`struct` for a snapshot element, remembered per session."""
+        key = b"%s\0%d\0%s\0%s" % (
+            self.mode.encode(),
+            self.policy.version,
+            owner.encode(),
+            _packer.encode(value),
+        )
+        known = self.vault.elements.get(key)
+        if known is not None:
+            self.counts.update(dict(known[1]))
+            return known[0]
+        before = self.counts.copy()
+        result = self.struct(value, owner)
+        assert isinstance(result, ev.Element)
+        self.vault.remember_element(key, result, self.counts - before)
+        return result
+
     def struct(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
         role = _ROLES.get(type(value), owner)
         changes: dict[str, Any] = {}
+        fields = _string_fields(type(value), role)
         for name in value.__struct_fields__:
             current = getattr(value, name)
             if current is None:
                 continue
-            fields = _string_fields(type(value), role)
             if name in fields:
                 path, required = fields[name]
                 new: str | list[str] | None
                 if isinstance(current, str):
                     new = self.text(path, current, required=required)
                 elif isinstance(current, list):
-                    new = [x for x in (self.text(path, s, required=False) for s in current)
-                           if x is not None] or None
+                    new = [
+                        x
+                        for x in (self.text(path, s, required=False) for s in current)
+                        if x is not None
+                    ] or None
                 else:  # dict[str, int]: keys are entity names (vocabulary)
                     continue
                 if new != current:
@@ -275,6 +329,10 @@ class _Job:
                 new_struct = self.struct(current, role)
                 if new_struct is not current:
                     changes[name] = new_struct
+            elif isinstance(current, list) and current and isinstance(current[0], ev.Element):
+                items = [self.element(x, role) for x in current]
+                if any(a is not b for a, b in zip(items, current, strict=True)):
+                    changes[name] = items
             elif isinstance(current, list) and current and isinstance(current[0], msgspec.Struct):
                 items = [self.struct(x, role) for x in current]
                 if any(a is not b for a, b in zip(items, current, strict=True)):
