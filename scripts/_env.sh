@@ -46,3 +46,22 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     || { echo "error: installing Python dependencies failed" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi
+
+# Debian's Chromium drives the simulated team and the browser tests (never a downloaded one);
+# Node.js builds and tests the browser SDK.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]} ..." >&2
+  apt_install "${need[@]}"
+fi
+if [ -f sdk/package-lock.json ]; then
+  lock="$(sha256sum sdk/package-lock.json | cut -c1-16)"
+  if [ ! -f sdk/node_modules/.workprint-lock ] || [ "$(cat sdk/node_modules/.workprint-lock)" != "$lock" ]; then
+    echo "installing the SDK's build tools (npm ci) ..." >&2
+    (cd sdk && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$lock" > sdk/node_modules/.workprint-lock
+  fi
+fi
