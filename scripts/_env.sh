@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-EXTRAS="${WORKPRINT_EXTRAS:-postgres,dev,demo,dataset,agent}"
+EXTRAS="${WORKPRINT_EXTRAS:-postgres,dev,demo,dataset,agent,train}"
 
 apt_install() {
   if command -v apt-get >/dev/null 2>&1; then
