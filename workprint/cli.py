@@ -352,17 +352,61 @@ def doctor(db: DbOption = None) -> None:
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command()
+demo_app = typer.Typer(
+    help="Run the whole loop on this machine, or one of its parts.", invoke_without_command=True
+)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback()
 def demo(
+    ctx: typer.Context,
     db: DbOption = None,
     events: Annotated[int, typer.Option(help="Events per simulated person.")] = 400,
     people: Annotated[int, typer.Option(help="Simulated people.")] = 12,
 ) -> None:
     """Run the whole loop on this machine: collector, simulated team, and what was stored."""
+    if ctx.invoked_subcommand is not None:
+        return
     from workprint.demo.run import run_demo
 
     _setup_logging("WARNING")
     run_demo(out, db=db, people=people, events_per_person=events)
+
+
+@demo_app.command("crm")
+def demo_crm(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8800,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="The CRM's SQLite file (default: under the data directory)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated companies, people, deals.")] = 7,
+    embed_sdk: Annotated[
+        str | None,
+        typer.Option(help="URL of the Workprint SDK to include in every page (script tag)."),
+    ] = None,
+    collector: Annotated[
+        str | None, typer.Option(help="Collector URL the embedded SDK sends to.")
+    ] = None,
+) -> None:
+    """Start Nexus CRM, the demo internal tool, seeded with deterministic data."""
+    from workprint.core.config import default_data_dir
+    from workprint.demo.crm.config import CrmConfig
+    from workprint.demo.crm.server import run_crm
+
+    path = data or default_data_dir() / "demo" / "crm.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _setup_logging("INFO")
+    out.print(f"Nexus CRM on http://{host}:{port}/ (data: {path})")
+    run_crm(
+        CrmConfig(db_path=path, seed=seed, embed_sdk=embed_sdk, sdk_endpoint=collector),
+        host=host,
+        port=port,
+    )
 
 
 def main() -> None:
