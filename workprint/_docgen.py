@@ -28,6 +28,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 SETTINGS_SECTIONS: list[tuple[str, str]] = [
     ("collector", "workprint.collector.config:CollectorConfig"),
+    ("dataset", "workprint.dataset.config:DatasetConfig"),
 ]
 
 
@@ -103,7 +104,7 @@ def settings_reference() -> str:
 
 def _import_all() -> None:
     for info in pkgutil.walk_packages(workprint.__path__, "workprint."):
-        if info.name.startswith(("workprint.store.migrations", "workprint.__main__")):
+        if info.name.startswith("workprint.store.migrations") or info.name.endswith("__main__"):
             continue
         try:
             importlib.import_module(info.name)
@@ -127,7 +128,11 @@ def error_codes() -> dict[str, tuple[str, str]]:
     from workprint.collector.ingest import QUARANTINE_CODES
 
     codes: dict[str, tuple[str, str]] = {}
-    classes: list[type[WorkprintError]] = [WorkprintError, *_subclasses(WorkprintError)]
+    # In module order, so a code shared by two stages reads the same whatever was imported first.
+    classes = sorted(
+        {WorkprintError, *_subclasses(WorkprintError)},
+        key=lambda c: (c.__module__, c.__qualname__),
+    )
     for cls in classes:
         status = getattr(cls, "status", None) if issubclass(cls, CollectorError) else None
         where = f"HTTP {status}" if status else "CLI and library"

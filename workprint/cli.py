@@ -19,6 +19,7 @@ from typer.exceptions import TyperException
 
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
+from workprint.dataset._cli import app as dataset_app
 
 app = typer.Typer(
     name="workprint",
@@ -33,6 +34,7 @@ policy_app = typer.Typer(help="Check and change the capture policy.", no_args_is
 app.add_typer(policy_app, name="policy")
 app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
+app.add_typer(dataset_app, name="dataset")
 
 out = Console(soft_wrap=True)
 

@@ -44,9 +44,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("version_id", "person_id", name="pk_dataset_members"),
     )
-    op.create_index(
-        "ix_dataset_members_person_id", "dataset_members", ["person_id"], unique=False
-    )
+    op.create_index("ix_dataset_members_person_id", "dataset_members", ["person_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""Tests of the dataset stage: pure transforms, builds over every backend, lineage."""

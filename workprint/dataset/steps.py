@@ -1,0 +1,307 @@
+"""Steps: each action of an episode as (observation, previous actions, action) (pure).
+
+* **Observation**: the latest ``observe`` snapshot of the same device and tab taken before the
+  action, provided it shows the page the action happened on (same URL); a snapshot sent as
+  ``same_as`` an earlier one resolves to that one's elements. A snapshot from before the
+  episode began counts when the page is still the same (the person came back to it after a
+  pause). Without a snapshot the observation is the page (``url``, title) on the web, or the
+  application and window title on the desktop.
+* **Action**: the operation (``CLICK``, ``DOUBLE_CLICK``, ``RIGHT_CLICK``, ``TYPE``,
+  ``SELECT``, ``KEY``, ``SCROLL``, ``NAVIGATE``, ``SUBMIT``, ``DRAG``), the ``eid`` of its
+  target in the observation, the target's own descriptor, and the value (typed text, chosen
+  option, keys, destination URL, scroll deltas, drag end points).
+* The target is found in the snapshot by, in order: the same CSS selector; the ``eid`` the
+  capturer recorded, when that element exists; the largest bounding-box overlap (IoU at least
+  :data:`MIN_IOU`); the same accessible name (and role), when exactly one element has it.
+  How it was found is kept in ``target_match`` (``selector``, ``eid``, ``bbox``, ``name``,
+  ``point`` for desktop coordinates, ``none``, or ``absent`` when the action has no target).
+* **Previous actions**: the compact forms (``action_repr``) of the episode's earlier steps.
+
+:class:`Observer` carries the snapshots through one person's time line; everything else is a
+function of its arguments.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import msgspec
+
+from workprint.core import events as ev
+from workprint.core.events import Kind
+from workprint.dataset.episodes import Episode, TimedEvent
+from workprint.dataset.format import AttrsRow, ElementRow, StepRow, TargetRow
+
+MIN_IOU: Final = 0.5
+_quote = msgspec.json.Encoder().encode
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The interactive elements of one page at one moment."""
+
+    event_id: str
+    url: str | None
+    elements: tuple[ev.Element, ...]
+
+
+_TabKey = tuple[str, str, int | None]
+
+
+class Observer:
+    """Latest snapshot per (device, stream, tab), and recent snapshots by id for ``same_as``."""
+
+    def __init__(self, remembered: int = 64) -> None:
+        self._latest: dict[_TabKey, Snapshot] = {}
+        self._by_id: OrderedDict[str, Snapshot] = OrderedDict()
+        self._remembered = remembered
+
+    @staticmethod
+    def _key(event: ev.Event) -> _TabKey:
+        return (event.device_id, event.stream, event.context.tab_id)
+
+    def see(self, event: ev.ObserveEvent) -> None:
+        payload = event.payload
+        elements: tuple[ev.Element, ...] = tuple(payload.elements)
+        if payload.same_as is not None:
+            earlier = self._by_id.get(payload.same_as)
+            if earlier is None:
+                self._latest.pop(self._key(event), None)  # unknown page: no observation
+                return
+            elements = earlier.elements
+        snap = Snapshot(event.event_id, event.context.url, elements)
+        self._latest[self._key(event)] = snap
+        self._by_id[event.event_id] = snap
+        if len(self._by_id) > self._remembered:
+            self._by_id.popitem(last=False)
+
+    def observation(self, event: ev.Event) -> Snapshot | None:
+        snap = self._latest.get(self._key(event))
+        if snap is None:
+            return None
+        url = event.context.url
+        if url is not None and snap.url is not None and url != snap.url:
+            return None
+        return snap
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+def match_target(
+    target: ev.Target | None, elements: Sequence[ev.Element]
+) -> tuple[int | None, str]:
+    """``(eid, how)`` of the snapshot element the target is (see the module docstring)."""
+    if target is None:
+        return None, "absent"
+    if target.x is not None and target.y is not None and target.selector is None:
+        return None, "point"
+    if not elements:
+        return None, "none"
+    if target.selector:
+        for element in elements:
+            if element.selector == target.selector:
+                return element.eid, "selector"
+    if target.eid is not None:
+        for element in elements:
+            if element.eid == target.eid:
+                return element.eid, "eid"
+    if target.bbox is not None:
+        best: tuple[float, int] | None = None
+        for element in elements:
+            if element.bbox is None:
+                continue
+            score = _iou(target.bbox, element.bbox)
+            if score >= MIN_IOU and (best is None or score > best[0]):
+                best = (score, element.eid)
+        if best is not None:
+            return best[1], "bbox"
+    if target.name:
+        named = [e for e in elements if e.name == target.name]
+        if target.role and len(named) > 1:
+            named = [e for e in named if e.role == target.role]
+        if len(named) == 1:
+            return named[0].eid, "name"
+    return None, "none"
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def action_value(event: ev.Event) -> str | None:
+    """The value of an action: typed text, chosen option, keys, URL, scroll or drag."""
+    payload = event.payload
+    if isinstance(payload, ev.TypePayload):
+        return payload.text
+    if isinstance(payload, ev.SelectPayload):
+        return payload.value
+    if isinstance(payload, ev.KeyPayload):
+        return payload.keys
+    if isinstance(event, ev.NavigateEvent):
+        return event.context.url
+    if isinstance(payload, ev.ScrollPayload):
+        return f"{payload.dx},{payload.dy}"
+    if isinstance(payload, ev.DragPayload):
+        return f"{payload.from_x},{payload.from_y}->{payload.to_x},{payload.to_y}"
+    return None
+
+
+def action_repr(op: str, eid: int | None, target: ev.Target | None, value: str | None) -> str:
+    """The compact form of an action: ``CLICK [17]``, ``TYPE [4] "hello"``, ``KEY "Enter"``,
+    ``NAVIGATE "https://..."``, ``SCROLL 0,120``, ``CLICK (412,300)`` (desktop point),
+    ``CLICK <button "Save">`` (a target not found in the observation)."""
+    parts = [op]
+    if op == "DRAG" and value is not None:
+        start, _, end = value.partition("->")
+        return f"DRAG ({start})->({end})"
+    if op != "NAVIGATE":
+        if eid is not None:
+            parts.append(f"[{eid}]")
+        elif target is not None and target.x is not None and target.y is not None:
+            parts.append(f"({target.x},{target.y})")
+        elif target is not None and (target.role or target.tag or target.name):
+            label = target.role or target.tag or "element"
+            name = f" {_quote(target.name).decode()}" if target.name else ""
+            parts.append(f"<{label}{name}>")
+    if value is not None:
+        parts.append(value if op == "SCROLL" else _quote(value).decode())
+    return " ".join(parts)
+
+
+def _attrs(attrs: ev.Attrs | None) -> AttrsRow | None:
+    if attrs is None:
+        return None
+    return AttrsRow(
+        id=attrs.id,
+        name=attrs.name,
+        type=attrs.type,
+        placeholder=attrs.placeholder,
+        aria_label=attrs.aria_label,
+        href=attrs.href,
+    )
+
+
+def element_row(element: ev.Element) -> ElementRow:
+    return ElementRow(
+        eid=element.eid,
+        tag=element.tag,
+        role=element.role,
+        name=element.name,
+        text=element.text,
+        selector=element.selector,
+        value=element.value,
+        options=list(element.options) if element.options is not None else None,
+        disabled=element.disabled,
+        bbox=list(element.bbox) if element.bbox is not None else None,
+        attrs=_attrs(element.attrs),
+    )
+
+
+def target_row(target: ev.Target | None) -> TargetRow | None:
+    if target is None:
+        return None
+    return TargetRow(
+        tag=target.tag,
+        role=target.role,
+        name=target.name,
+        text=target.text,
+        selector=target.selector,
+        attrs=_attrs(target.attrs),
+        bbox=list(target.bbox) if target.bbox is not None else None,
+        x=target.x,
+        y=target.y,
+        button=target.button,
+    )
+
+
+def episode_steps(
+    episode: Episode,
+    *,
+    episode_id: str,
+    person: str,
+    observer: Observer,
+    include: frozenset[Kind],
+) -> list[StepRow]:
+    """The steps of one episode; ``observer`` is updated with the episode's snapshots."""
+    steps: list[StepRow] = []
+    history: list[str] = []
+    start = episode.start_ms
+    element_rows: dict[str, list[ElementRow]] = {}
+    for item in episode.events:
+        event = item.event
+        if isinstance(event, ev.ObserveEvent):
+            observer.see(event)
+            continue
+        if item.kind not in include:
+            continue
+        steps.append(
+            _step(item, episode, episode_id, person, observer, history, start, element_rows)
+        )
+        history.append(steps[-1].action_repr)
+    return steps
+
+
+def _step(
+    item: TimedEvent,
+    episode: Episode,
+    episode_id: str,
+    person: str,
+    observer: Observer,
+    history: list[str],
+    start: int,
+    element_rows: dict[str, list[ElementRow]],
+) -> StepRow:
+    event = item.event
+    ctx = event.context
+    snap = observer.observation(event) if event.stream != "desktop" else None
+    op = item.kind.value.upper()
+    if snap is not None:
+        eid, how = match_target(event.target, snap.elements)
+        rows = element_rows.get(snap.event_id)
+        if rows is None:
+            rows = element_rows[snap.event_id] = [element_row(e) for e in snap.elements]
+        obs_kind = "elements"
+    else:
+        eid, how = match_target(event.target, ())
+        rows = []
+        obs_kind = "window" if event.stream == "desktop" else "page"
+    value = action_value(event)
+    return StepRow(
+        episode_id=episode_id,
+        step_index=len(history),
+        person=person,
+        event_id=event.event_id,
+        t_ms=item.at_ms - start,
+        task=episode.task,
+        stream=event.stream,
+        app=ctx.app,
+        url=ctx.url,
+        obs_kind=obs_kind,
+        obs_event_id=snap.event_id if snap is not None else None,
+        obs_app=ctx.app,
+        obs_url=snap.url if snap is not None else ctx.url,
+        obs_title=ctx.window_title,
+        obs_elements=rows,
+        previous_actions=list(history),
+        op=op,
+        target_eid=eid,
+        target_match=how,
+        target=target_row(event.target),
+        value=value,
+        action_repr=action_repr(op, eid, event.target, value),
+    )
