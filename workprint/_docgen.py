@@ -29,6 +29,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 SETTINGS_SECTIONS: list[tuple[str, str]] = [
     ("collector", "workprint.collector.config:CollectorConfig"),
     ("dataset", "workprint.dataset.config:DatasetConfig"),
+    ("portal", "workprint.collector.portal.config:PortalConfig"),
+    ("retention", "workprint.governance.config:RetentionConfig"),
 ]
 
 
@@ -129,8 +131,9 @@ def error_codes() -> dict[str, tuple[str, str]]:
 
     codes: dict[str, tuple[str, str]] = {}
     # In module order, so a code shared by two stages reads the same whatever was imported first.
+    found: set[type[WorkprintError]] = {WorkprintError, *_subclasses(WorkprintError)}
     classes = sorted(
-        {WorkprintError, *_subclasses(WorkprintError)},
+        found,
         key=lambda c: (c.__module__, c.__qualname__),
     )
     for cls in classes:

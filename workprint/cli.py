@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
+from workprint.collector.portal import _cli as gov
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
 from workprint.dataset._cli import app as dataset_app
@@ -35,6 +36,11 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
 app.add_typer(dataset_app, name="dataset")
+app.add_typer(gov.audit_app, name="audit")
+app.add_typer(gov.retention_app, name="retention")
+app.add_typer(gov.account_app, name="account")
+app.add_typer(gov.consent_app, name="consent")
+app.command("erase")(gov.erase)
 
 out = Console(soft_wrap=True)
 
@@ -119,8 +125,16 @@ def serve(
     import uvicorn
 
     from workprint.collector.app import create_app
+    from workprint.collector.portal import PortalConfig
+    from workprint.governance.config import RetentionConfig
 
-    uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port, access_log=False, log_config=None)
+    toml = read_toml(config)
+    app_ = create_app(
+        cfg,
+        portal=load_section(PortalConfig, "portal", toml=toml),
+        retention=load_section(RetentionConfig, "retention", toml=toml),
+    )
+    uvicorn.run(app_, host=cfg.host, port=cfg.port, access_log=False, log_config=None)
 
 
 @app.command()

@@ -43,10 +43,12 @@ from workprint.collector.errors import (
 )
 from workprint.collector.ingest import IngestResult, Limits, Redactor, ingest
 from workprint.collector.metrics import Metrics
+from workprint.collector.portal import PortalConfig, create_portal
 from workprint.collector.redaction import CollectorRedactor
 from workprint.core.clock import Clock, SystemClock, to_epoch_ms
 from workprint.core.errors import WorkprintError
 from workprint.core.events import Batch
+from workprint.governance.config import RetentionConfig
 from workprint.privacy.policy import PolicyDocument
 from workprint.store import migrate
 from workprint.store.engine import Checkpointer, create_engine, is_sqlite
@@ -104,6 +106,8 @@ def create_app(
     engine: Engine | None = None,
     clock: Clock | None = None,
     redactor: Redactor | None = None,
+    portal: PortalConfig | None = None,
+    retention: RetentionConfig | None = None,
 ) -> FastAPI:
     """The collector app. Pass ``engine`` to share one (tests); otherwise it is made from
     ``config.db_url`` at start-up and disposed at shutdown."""
@@ -321,6 +325,9 @@ def create_app(
         return await run_ingest(request, None)
 
     device_routes.add(app, db, clk, limits)
+    app.mount(
+        "/portal", create_portal(db, portal or PortalConfig(), retention=retention, clock=clk)
+    )
 
     @app.get(
         "/v1/policy",
@@ -489,5 +496,9 @@ def app_from_env() -> FastAPI:
     from workprint.core.config import load_section, read_toml
 
     path = os.environ.get("WORKPRINT_CONFIG")
-    cfg = load_section(CollectorConfig, "collector", toml=read_toml(Path(path) if path else None))
-    return create_app(cfg)
+    toml = read_toml(Path(path) if path else None)
+    return create_app(
+        load_section(CollectorConfig, "collector", toml=toml),
+        portal=load_section(PortalConfig, "portal", toml=toml),
+        retention=load_section(RetentionConfig, "retention", toml=toml),
+    )

@@ -18,6 +18,7 @@ from workprint.collector.auth import authenticate, bearer_token
 from workprint.collector.errors import BodyInvalid, ConsentRequired
 from workprint.collector.ingest import Limits
 from workprint.core.clock import Clock
+from workprint.governance.pause import is_paused
 from workprint.store.engine import read_tx
 from workprint.store.schema import consent_grants
 
@@ -48,6 +49,8 @@ class DeviceInfo(msgspec.Struct, frozen=True):
     device_id: str
     consent: ConsentRef
     hints: Hints
+    capture_paused: bool = False
+    """The person paused capture in the portal: capture nothing until it is false again."""
 
 
 class EnrollRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -92,12 +95,14 @@ def device_info(engine: Engine, token: str, limits: Limits) -> DeviceInfo:
             .order_by(consent_grants.c.granted_at_ms.desc(), consent_grants.c.grant_id.desc())
             .limit(1)
         ).first()
+        paused = is_paused(conn, auth.person_id)
     if row is None:  # withdrawn between the two reads
         raise ConsentRequired("no live capture consent for this device's person")
     return DeviceInfo(
         device_id=auth.device_id,
         consent=ConsentRef(row.grant_id, row.notice_version),
         hints=Hints(limits.max_batch_events, limits.flush_interval_ms),
+        capture_paused=paused,
     )
 
 

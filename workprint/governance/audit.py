@@ -9,6 +9,7 @@ advisory lock on PostgreSQL) so the chain never forks.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -84,3 +85,84 @@ def verify(engine: Engine) -> int:
             prev = expected
             count += 1
     return count
+
+
+READ = "personal_data.read"
+"""The action of every read of personal data (timeline views, exports)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audit entry as pages and reports show it."""
+
+    seq: int
+    at_ms: int
+    actor: str
+    action: str
+    subject: str | None
+    reason: str | None
+    details: dict[str, Any] | None
+
+
+def record_read(
+    conn: Connection,
+    *,
+    at_ms: int,
+    actor: str,
+    subject: str,
+    view: str,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> bytes:
+    """Audit one read of ``subject``'s personal data through ``view`` (never the values)."""
+    return append(
+        conn,
+        at_ms=at_ms,
+        actor=actor,
+        action=READ,
+        subject=subject,
+        reason=reason,
+        details={"view": view, **(details or {})},
+    )
+
+
+def search(
+    conn: Connection,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    subject: str | None = None,
+    since_ms: int | None = None,
+    until_ms: int | None = None,
+    before_seq: int | None = None,
+    limit: int = 100,
+) -> list[Entry]:
+    """Entries matching every given filter, newest first; ``action`` matches a prefix
+    (``consent.`` finds grants and withdrawals)."""
+    c = audit_log.c
+    query = sa.select(audit_log).order_by(c.seq.desc()).limit(max(1, min(limit, 1000)))
+    if actor:
+        query = query.where(c.actor == actor)
+    if action:
+        query = query.where(c.action.startswith(action, autoescape=True))
+    if subject:
+        query = query.where(c.subject == subject)
+    if since_ms is not None:
+        query = query.where(c.at_ms >= since_ms)
+    if until_ms is not None:
+        query = query.where(c.at_ms < until_ms)
+    if before_seq is not None:
+        query = query.where(c.seq < before_seq)
+    return [
+        Entry(r.seq, r.at_ms, r.actor, r.action, r.subject, r.reason, _details(r.details))
+        for r in conn.execute(query)
+    ]
+
+
+def _details(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | bytes):
+        decoded = msgspec.json.decode(value)
+        return decoded if isinstance(decoded, dict) else {"value": decoded}
+    return dict(value)

@@ -252,3 +252,93 @@ dataset_members = Table(
 )
 """Who is in each dataset version. ``person_id`` has no foreign key on purpose: the row must
 outlive the person's erasure until the version is rebuilt without them."""
+
+# ---------------------------------------------------------------------------- governance
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("person_id", String(64), nullable=True, index=True),
+    Column("password_hash", Text, nullable=True),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("disabled_at_ms", BigInteger, nullable=True),
+)
+"""Portal accounts: one role each. An ``employee`` account names its person (no foreign key:
+erasure deletes the account together with the person). ``password_hash`` is argon2id; an
+account without one signs in only with API tokens."""
+
+portal_sessions = Table(
+    "portal_sessions",
+    metadata,
+    Column("session_hash", LargeBinary(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False, index=True),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("last_seen_ms", BigInteger, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=False),
+)
+"""Signed-in portal sessions; the cookie holds a random token, this table its SHA-256."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("token_id", String(64), nullable=False, unique=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("label", String(128), nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=True),
+    Column("revoked_at_ms", BigInteger, nullable=True),
+)
+"""Bearer tokens for scripts, scoped to their account's role; only the SHA-256 is kept."""
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column(
+        "pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("key_hash", LargeBinary(32), nullable=False, index=True),
+    Column("at_ms", BigInteger, nullable=False),
+)
+"""Failed sign-ins for the rate limit, keyed by a keyed hash of the username or the client
+address (a password typed into the username field is never stored)."""
+
+person_state = Table(
+    "person_state",
+    metadata,
+    Column("person_id", String(64), ForeignKey("people.person_id"), primary_key=True),
+    Column("capture_paused", Boolean, nullable=False),
+    Column("changed_at_ms", BigInteger, nullable=False),
+)
+"""Per-person capture switch set in the portal; agents and SDKs stop capturing while paused."""
+
+retention_settings = Table(
+    "retention_settings",
+    metadata,
+    Column("target", String(32), primary_key=True),
+    Column("ttl_days", Integer, nullable=False),
+    Column("changed_at_ms", BigInteger, nullable=False),
+    Column("changed_by", String(128), nullable=False),
+)
+"""Retention periods set by the privacy officer (``events``, ``quarantine``, ``exports``);
+a target without a row uses the configured default."""
+
+dataset_exports = Table(
+    "dataset_exports",
+    metadata,
+    Column("export_id", String(64), primary_key=True),
+    Column("version_id", String(64), nullable=False, index=True),
+    Column("requested_by", String(64), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requested_at_ms", BigInteger, nullable=False),
+    Column("decided_by", String(64), nullable=True),
+    Column("decided_at_ms", BigInteger, nullable=True),
+    Column("expires_at_ms", BigInteger, nullable=True),
+)
+"""Requests to take a dataset version out of the store: ``pending``, then ``approved`` (until
+``expires_at_ms``) or ``rejected`` by the privacy officer; retention marks them ``expired``."""
