@@ -521,6 +521,7 @@ TEXT_FIELDS: Final[dict[str, TextRule]] = {
     "task_start.task_id": TextRule.VOCABULARY,
     "task_start.label": TextRule.FREE_TEXT,
     "task_end.task_id": TextRule.VOCABULARY,
+    "observe.same_as": TextRule.VOCABULARY,
 }
 """Every string-typed field of the contract, by ``owner.field`` (owner: the struct's role, or
 the kind for payload fields), with its redaction rule."""

@@ -1,0 +1,136 @@
+/**
+ * `observe` snapshots: the visible interactive elements of the page, each with a per-snapshot
+ * `eid`, so a step of a dataset can say "the person chose element 17 among these 40".
+ *
+ * A snapshot is taken when the page settles: after navigation, and after DOM changes or
+ * scrolling have been quiet for `settleMs` (at most `4 * settleMs` after the first change of a
+ * busy page). The recorder turns a snapshot identical to the previous one into
+ * `{"same_as": <previous event id>}`, so unchanged pages cost a few bytes.
+ *
+ * Elements inside `data-wp-block` are left out entirely; secret fields (passwords, card data,
+ * one-time codes) and fields edited while capture was paused are listed without a `value`.
+ */
+
+import { INTERACTIVE, accessibleName, attrsOf, bboxOf, frameOf, isBlocked, isSecretField, roleOf, selectorOf, visibleText } from "./target.js";
+
+const MAX_ELEMENTS = 500;
+const MAX_OPTIONS = 50;
+const NO_VALUE_TYPES = new Set(["button", "submit", "reset", "image", "file", "password", "hidden"]);
+
+function visible(el, width, height) {
+  const r = el.getBoundingClientRect();
+  if (r.width <= 0 || r.height <= 0) return false;
+  if (r.right <= 0 || r.bottom <= 0 || r.left >= width || r.top >= height) return false;
+  if (typeof el.checkVisibility === "function") {
+    return el.checkVisibility({ checkOpacity: false, checkVisibilityCSS: true });
+  }
+  const style = getComputedStyle(el);
+  return style.visibility !== "hidden" && style.display !== "none";
+}
+
+function optionLabel(option) {
+  return (option.label || option.textContent || "").replace(/\s+/g, " ").trim();
+}
+
+/** The current value of a form control, when one may be kept at all. */
+function valueOf(el, hideValue) {
+  if (isSecretField(el) || hideValue(el)) return null;
+  const tag = el.tagName.toLowerCase();
+  if (tag === "select") {
+    const chosen = [...el.selectedOptions].map(optionLabel).filter(Boolean);
+    return chosen.length ? chosen.join(", ") : null;
+  }
+  if (tag === "textarea") return el.value || null;
+  if (tag === "input") {
+    const type = (el.getAttribute("type") || "text").toLowerCase();
+    if (type === "checkbox" || type === "radio") return el.checked ? "checked" : "unchecked";
+    if (NO_VALUE_TYPES.has(type)) return null;
+    return el.value || null;
+  }
+  return null;
+}
+
+/** One element's descriptor (raw; the privacy step treats its text). */
+export function elementOf(el, eid, hideValue = () => false) {
+  const tag = el.tagName.toLowerCase();
+  const out = { eid, tag };
+  const role = roleOf(el);
+  if (role) out.role = role;
+  const name = accessibleName(el);
+  if (name) out.name = name;
+  if (tag !== "input" && tag !== "select" && tag !== "textarea") {
+    const text = visibleText(el, 256);
+    if (text) out.text = text;
+  }
+  out.selector = selectorOf(el);
+  const attrs = attrsOf(el);
+  if (attrs) out.attrs = attrs;
+  out.bbox = bboxOf(el);
+  const frame = frameOf();
+  if (frame) out.frame = frame;
+  const value = valueOf(el, hideValue);
+  if (value) out.value = value;
+  if (tag === "select" && !isSecretField(el) && !hideValue(el)) {
+    out.options = [...el.options].slice(0, MAX_OPTIONS).map(optionLabel);
+  }
+  if (el.disabled || el.getAttribute("aria-disabled") === "true") out.disabled = true;
+  return out;
+}
+
+/**
+ * The visible interactive elements of `doc`, and a map element -> eid for targets.
+ * @returns {{elements: object[], viewport: [number, number], eids: WeakMap<Element, number>}}
+ */
+export function snapshot(doc = document, hideValue = () => false) {
+  const win = doc.defaultView;
+  const width = win.innerWidth;
+  const height = win.innerHeight;
+  const elements = [];
+  const eids = new WeakMap();
+  for (const el of doc.querySelectorAll(INTERACTIVE)) {
+    if (elements.length >= MAX_ELEMENTS) break;
+    if (isBlocked(el) || !visible(el, width, height)) continue;
+    const eid = elements.length;
+    elements.push(elementOf(el, eid, hideValue));
+    eids.set(el, eid);
+  }
+  return { elements, viewport: [width, height], eids };
+}
+
+/** Calls `onSettle()` when the DOM has been quiet for `settleMs` after a change. */
+export class Settler {
+  constructor({ settleMs, onSettle, doc = document }) {
+    this.settleMs = settleMs;
+    this.onSettle = onSettle;
+    this.doc = doc;
+    this.timer = null;
+    this.firstAt = 0;
+    this.observer = null;
+  }
+
+  start() {
+    const MO = this.doc.defaultView.MutationObserver;
+    this.observer = new MO(() => this.poke());
+    this.observer.observe(this.doc, { subtree: true, childList: true, attributes: true, characterData: true });
+  }
+
+  /** Something changed: snapshot once things are quiet (bounded wait on busy pages). */
+  poke() {
+    const now = Date.now();
+    if (this.timer === null) this.firstAt = now;
+    else clearTimeout(this.timer);
+    const latest = this.firstAt + this.settleMs * 4;
+    const wait = Math.max(0, Math.min(this.settleMs, latest - now));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.onSettle();
+    }, wait);
+  }
+
+  stop() {
+    if (this.observer) this.observer.disconnect();
+    this.observer = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
