@@ -348,7 +348,10 @@ def redact_event(
     mode: CaptureMode = event.privacy.mode
     if ctx.app or ctx.url or ctx.window_title:
         # Events without a context (pause, gap, idle) are judged by their own mode alone.
-        mode = strictest(mode, policy.mode_for(app=ctx.app, url=ctx.url, title=ctx.window_title))
+        # A web page is judged by its origin only: an app rule (say ``match = "*"``) must not
+        # let in pages of an origin nobody allow-listed.
+        app = None if event.stream == "web" else ctx.app
+        mode = strictest(mode, policy.mode_for(app=app, url=ctx.url, title=ctx.window_title))
     if mode == "off":
         return None
     job = _Job(policy, mode, ctx.url, detectors, vaults.for_session(event.session_id))
