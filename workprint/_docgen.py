@@ -31,6 +31,8 @@ SETTINGS_SECTIONS: list[tuple[str, str]] = [
     ("dataset", "workprint.dataset.config:DatasetConfig"),
     ("portal", "workprint.collector.portal.config:PortalConfig"),
     ("retention", "workprint.governance.config:RetentionConfig"),
+    ("train", "workprint.train.config:TrainConfig"),
+    ("model", "workprint.train.model:ModelConfig"),
 ]
 
 

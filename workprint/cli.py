@@ -21,6 +21,7 @@ from workprint.collector.portal import _cli as gov
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
 from workprint.dataset._cli import app as dataset_app
+from workprint.train._cli import eval_command, train_command
 
 app = typer.Typer(
     name="workprint",
@@ -41,6 +42,8 @@ app.add_typer(gov.retention_app, name="retention")
 app.add_typer(gov.account_app, name="account")
 app.add_typer(gov.consent_app, name="consent")
 app.command("erase")(gov.erase)
+app.command("train")(train_command)
+app.command("eval")(eval_command)
 
 out = Console(soft_wrap=True)
 

@@ -1,0 +1,129 @@
+"""From a dataset folder to examples: reading splits, and each step's episode history.
+
+1. :func:`open_dataset` reads and (optionally) verifies ``manifest.json``; :func:`read_split`
+   reads the split's ``steps-*.parquet`` shards into :class:`StepRow` values.
+2. :func:`examples` pairs each step with the actions before it in its episode, each described
+   by its target's role and label (``textbox:email``) and value, never by a per-snapshot eid.
+3. :func:`value_vocabulary` lists the values the model learns to choose among rather than copy.
+
+:mod:`workprint.train.features` turns examples into tensors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import msgspec
+
+from workprint.dataset.format import DATASET_SCHEMA_VERSION, StepRow
+from workprint.dataset.manifest import Manifest, read_manifest, sha256_file, verify
+from workprint.train import _text as tx
+from workprint.train._parquet import pq
+from workprint.train.errors import DatasetUnusable
+
+TYPE_OPS: Final = frozenset({"TYPE"})
+NO_VALUE_OPS: Final = frozenset({"CLICK", "DOUBLE_CLICK", "RIGHT_CLICK", "SUBMIT"})
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetRef:
+    """A dataset folder and what identifies its version."""
+
+    root: Path
+    manifest: Manifest
+    manifest_sha256: str
+
+    @property
+    def version_id(self) -> str:
+        return self.manifest.version_id
+
+
+def open_dataset(root: Path | str, *, check: bool = True) -> DatasetRef:
+    """The dataset at ``root``; with ``check`` every file is verified against the manifest."""
+    base = Path(root)
+    manifest = verify(base) if check else read_manifest(base)
+    if manifest.schema_version != DATASET_SCHEMA_VERSION:
+        raise DatasetUnusable(
+            f"dataset schema version {manifest.schema_version} is not "
+            f"{DATASET_SCHEMA_VERSION}, the one this release reads",
+            version=manifest.version_id,
+        )
+    return DatasetRef(base, manifest, sha256_file(base / "manifest.json"))
+
+
+def read_split(ref: DatasetRef, split: str) -> list[StepRow]:
+    """Every step of one split, in file order; empty when the split has none."""
+    prefix = f"steps-{split}-"
+    names = sorted(n for n in ref.manifest.files if n.startswith(prefix) and n.endswith(".parquet"))
+    rows: list[StepRow] = []
+    for name in names:
+        table = pq.read_table(ref.root / name)
+        rows.extend(msgspec.convert(r, StepRow) for r in table.to_pylist())
+    return rows
+
+
+# ----------------------------------------------------------------------------- examples
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A previous action as the model sees it."""
+
+    op: str
+    descriptor: str
+    selector: str | None
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One step with the actions before it in its episode (most recent last)."""
+
+    step: StepRow
+    history: tuple[Action, ...]
+
+
+def action_of(step: StepRow) -> Action:
+    target = step.target
+    return Action(
+        op=step.op,
+        descriptor=tx.descriptor(target) if target is not None else "",
+        selector=target.selector if target is not None else None,
+        value=step.value,
+    )
+
+
+def examples(steps: Sequence[StepRow]) -> list[Example]:
+    """The steps as examples, in episode and step order."""
+    by_episode: dict[str, list[StepRow]] = defaultdict(list)
+    for step in steps:
+        by_episode[step.episode_id].append(step)
+    out: list[Example] = []
+    for episode_id in sorted(by_episode):
+        ordered = sorted(by_episode[episode_id], key=lambda s: s.step_index)
+        actions = [action_of(s) for s in ordered]
+        out.extend(Example(s, tuple(actions[:i])) for i, s in enumerate(ordered))
+    return out
+
+
+def value_vocabulary(items: Sequence[Example], size: int, min_count: int = 2) -> tuple[str, ...]:
+    """The ``size`` most frequent values that are not copied (keys, scrolls, addresses, and
+    typed text not found in the task) seen at least ``min_count`` times, most frequent
+    first, ties by text."""
+    counts: Counter[str] = Counter()
+    for ex in items:
+        s = ex.step
+        if s.value is None or s.op in NO_VALUE_OPS or s.op == "SELECT":
+            continue
+        if s.op in TYPE_OPS and tx.find_span(s.task, s.value) is not None:
+            continue
+        counts[s.value] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(v for v, n in ranked[:size] if n >= min_count)
