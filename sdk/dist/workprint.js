@@ -2400,6 +2400,18 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     return { context, target, payload, redactions };
   }
 
+  // src/_snapshot.js
+  var SNAPSHOT_MODES = /* @__PURE__ */ new Set(["full", "redacted", "metadata", "off"]);
+  function observedElements(doc, { mode, vault, fields = {}, allowedQuery: allowedQuery2 = /* @__PURE__ */ new Set(), hideValue = () => false }) {
+    if (mode === "off") return [];
+    const snap = snapshot(doc, hideValue);
+    const kept = applyPrivacy(
+      { kind: "observe", payload: { elements: snap.elements, viewport: snap.viewport } },
+      { mode, fields, allowedQuery: allowedQuery2, vault }
+    );
+    return kept.payload.elements ?? [];
+  }
+
   // src/_idb.js
   var VERSION = 1;
   function request(req) {
@@ -3382,6 +3394,23 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
       this.eids = snap.eids;
     }
+    /**
+     * The elements an `observe` event would carry now, under the page's mode; read-only:
+     * nothing is emitted, the snapshot's eids are not kept, and placeholders come from a copy
+     * of the tab's vault (the same numbers for values already seen).
+     */
+    peekSnapshot() {
+      const mode = this.currentMode();
+      if (mode === "off" || !this.capture || this.paused) return [];
+      const capture = this.capture;
+      return observedElements(this.doc, {
+        mode,
+        fields: this.policy.fields,
+        allowedQuery: allowedQuery(this.policy, this.win.location.href),
+        vault: new Vault(this.vault.toJSON()),
+        hideValue: (el) => capture.isTainted(el)
+      });
+    }
     /** Build, redact and queue one event (nothing while off, paused or stopped). */
     emit(kind, { target = null, payload = {}, occurredAt, durationMs = 0 } = {}) {
       if (this.paused && kind !== "pause") return;
@@ -3532,6 +3561,19 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       state: () => recorder ? recorder.state() : { mode: "off", paused: false, queued: 0, sent: 0, lastError: null, deviceId: null, sessionId: null },
       taskStart: (label) => need().taskStart(label),
       taskEnd: (id, outcome) => need().taskEnd(id, outcome),
+      /**
+       * The page's interactive elements as an `observe` event's `payload.elements` would list
+       * them now, under the page's capture mode; emits nothing. Before `init`, `{mode}` says
+       * which mode to treat them under (`full`, `redacted`, `metadata` or `off`).
+       */
+      snapshot(options) {
+        if (recorder) return recorder.peekSnapshot();
+        const mode = options && options.mode;
+        if (!SNAPSHOT_MODES.has(mode)) {
+          throw new WorkprintError("not_initialized", "call Workprint.init first, or pass {mode}");
+        }
+        return observedElements(document, { mode, vault: new Vault() });
+      },
       flush: () => recorder ? recorder.flush() : Promise.resolve({ sent: 0, queued: 0 }),
       /** Stop recording (what is queued stays queued); `init` may be called again. */
       stop() {

@@ -5,6 +5,7 @@
  *     const id = Workprint.taskStart("Create a contact from an email");
  *     Workprint.taskEnd(id, "done");
  *     await Workprint.flush();
+ *     const elements = Workprint.snapshot();   // what an `observe` event would list now
  *
  * Loaded by `<script src=".../workprint.js" data-endpoint="..." data-token="...">` it starts
  * itself with those attributes (and `data-app`); with `window.__WORKPRINT_CONFIG__` set before
@@ -14,6 +15,8 @@
 
 import { WorkprintError } from "./_config.js";
 import { Recorder } from "./recorder.js";
+import { Vault } from "./redact.js";
+import { SNAPSHOT_MODES, observedElements } from "./_snapshot.js";
 import { VERSION } from "./version.js";
 
 const GLOBAL = "__workprintLoaded__";
@@ -57,6 +60,19 @@ function createApi() {
         : { mode: "off", paused: false, queued: 0, sent: 0, lastError: null, deviceId: null, sessionId: null },
     taskStart: (label) => need().taskStart(label),
     taskEnd: (id, outcome) => need().taskEnd(id, outcome),
+    /**
+     * The page's interactive elements as an `observe` event's `payload.elements` would list
+     * them now, under the page's capture mode; emits nothing. Before `init`, `{mode}` says
+     * which mode to treat them under (`full`, `redacted`, `metadata` or `off`).
+     */
+    snapshot(options) {
+      if (recorder) return recorder.peekSnapshot();
+      const mode = options && options.mode;
+      if (!SNAPSHOT_MODES.has(mode)) {
+        throw new WorkprintError("not_initialized", "call Workprint.init first, or pass {mode}");
+      }
+      return observedElements(document, { mode, vault: new Vault() });
+    },
     flush: () => (recorder ? recorder.flush() : Promise.resolve({ sent: 0, queued: 0 })),
     /** Stop recording (what is queued stays queued); `init` may be called again. */
     stop() {

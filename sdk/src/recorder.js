@@ -18,6 +18,8 @@ import { Indicator } from "./indicator.js";
 import { Settler, snapshot } from "./observe.js";
 import { allowedQuery, modeFor, readPolicy } from "./policy.js";
 import { applyPrivacy } from "./privacy.js";
+import { Vault } from "./redact.js";
+import { observedElements } from "./_snapshot.js";
 import { Queue, openBackend } from "./queue.js";
 import { PAUSED_KEY, TabSession } from "./_session.js";
 import { INTERACTIVE, describe, isSensitive } from "./target.js";
@@ -331,6 +333,24 @@ export class Recorder {
     const snap = snapshot(this.doc, (el) => capture.isTainted(el));
     this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
     this.eids = snap.eids;
+  }
+
+  /**
+   * The elements an `observe` event would carry now, under the page's mode; read-only:
+   * nothing is emitted, the snapshot's eids are not kept, and placeholders come from a copy
+   * of the tab's vault (the same numbers for values already seen).
+   */
+  peekSnapshot() {
+    const mode = this.currentMode();
+    if (mode === "off" || !this.capture || this.paused) return [];
+    const capture = this.capture;
+    return observedElements(this.doc, {
+      mode,
+      fields: this.policy.fields,
+      allowedQuery: allowedQuery(this.policy, this.win.location.href),
+      vault: new Vault(this.vault.toJSON()),
+      hideValue: (el) => capture.isTainted(el),
+    });
   }
 
   /** Build, redact and queue one event (nothing while off, paused or stopped). */

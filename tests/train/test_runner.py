@@ -1,0 +1,232 @@
+"""The agent runner's loop over a fake page: observations as the dataset builds them, actions
+by selector, the step limit, the end, and the refusals (other origins, secret fields)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from workprint.core import events as ev
+from workprint.core.errors import ConfigError
+from workprint.dataset.steps import element_row
+from workprint.train import runner
+from workprint.train.baselines import Markov
+from workprint.train.checkpoint import load_trained
+from workprint.train.data import Example, examples, open_dataset, read_split
+from workprint.train.loop import train
+from workprint.train.metrics import Act
+from workprint.train.model import OPS
+from workprint.train.runner import RunnerConfig
+
+from .conftest import TINY_MODEL, TINY_TRAIN
+
+BASE = "http://127.0.0.1:8801"
+CONFIG = RunnerConfig(allowed_origins=(BASE,), max_steps=10)
+
+FORM: list[dict[str, Any]] = [
+    {"eid": 0, "tag": "a", "role": "link", "name": "Contacts", "selector": "#nav-contacts",
+     "attrs": {"id": "nav-contacts", "href": "/contacts"}, "bbox": [0, 0, 80, 20]},
+    {"eid": 1, "tag": "input", "role": "textbox", "name": "Email", "selector": "#email",
+     "attrs": {"id": "email", "type": "email", "aria-label": "Email"}},
+    {"eid": 2, "tag": "input", "role": "textbox", "name": "Password", "selector": "#password",
+     "attrs": {"id": "password", "type": "password"}},
+    {"eid": 3, "tag": "input", "role": "textbox", "name": "Card number", "selector": "#card",
+     "attrs": {"id": "card", "type": "text"}},
+    {"eid": 4, "tag": "select", "role": "combobox", "name": "Stage", "selector": "#stage",
+     "options": ["lead", "won"]},
+    {"eid": 5, "tag": "button", "role": "button", "name": "Save contact", "selector": "#save",
+     "text": "Save contact"},
+]  # fmt: skip
+
+
+@dataclass
+class FakePage:
+    """A page that records what was done to it; ``#card`` is secret only to the live check."""
+
+    at: str = f"{BASE}/contacts/new"
+    items: list[dict[str, Any]] = field(default_factory=lambda: list(FORM))
+    done: list[tuple[str, ...]] = field(default_factory=list)
+    secret: frozenset[str] = frozenset({"#password", "#card"})
+    fail_on: str | None = None
+
+    def url(self) -> str:
+        return self.at
+
+    def elements(self) -> list[Any]:
+        return self.items
+
+    def is_secret(self, selector: str) -> bool:
+        return selector in self.secret
+
+    def _do(self, *call: str) -> None:
+        if call[0] == self.fail_on:
+            raise runner.ActionFailed("the element did not answer in time")
+        self.done.append(call)
+
+    def click(self, selector: str) -> None:
+        self._do("click", selector)
+
+    def fill(self, selector: str, text: str) -> None:
+        self._do("fill", selector, text)
+
+    def select_option(self, selector: str, label: str) -> None:
+        self._do("select", selector, label)
+
+    def press(self, selector: str | None, keys: str) -> None:
+        self._do("press", selector or "", keys)
+
+    def scroll(self, dx: int, dy: int) -> None:
+        self._do("scroll", f"{dx},{dy}")
+
+    def goto(self, url: str) -> None:
+        self._do("goto", url)
+        self.at = url
+
+
+def scripted(*acts: Act) -> runner.Policy:
+    """Each step's action in order, then "no element" (the end)."""
+    it: Iterator[Act] = iter(acts)
+    seen: list[Example] = []
+
+    def choose(example: Example) -> Act:
+        seen.append(example)
+        return next(it, Act("CLICK", None, None))
+
+    choose.seen = seen  # type: ignore[attr-defined]
+    return choose
+
+
+def test_loop_acts_by_selector_and_ends_when_nothing_is_left() -> None:
+    page = FakePage()
+    policy = scripted(
+        Act("TYPE", 1, "ann@example.com"), Act("SELECT", 4, "won"), Act("CLICK", 5, None)
+    )
+    result = runner.run(page, "Create Ann, ann@example.com", policy, CONFIG)
+    assert result.stop == "end"
+    assert page.done == [
+        ("fill", "#email", "ann@example.com"),
+        ("select", "#stage", "won"),
+        ("click", "#save"),
+    ]
+    assert [(s.op, s.name) for s in result.steps] == [
+        ("TYPE", "Email"),
+        ("SELECT", "Stage"),
+        ("CLICK", "Save contact"),
+    ]
+    assert [a.descriptor for a in result.history] == [
+        "textbox:email",
+        "combobox:stage",
+        "button:save contact",
+    ]
+    seen: list[Example] = policy.seen  # type: ignore[attr-defined]
+    assert [len(ex.history) for ex in seen] == [0, 1, 2, 3]
+    assert seen[0].step.task == "Create Ann, ann@example.com"
+
+
+def test_observation_is_the_dataset_builders() -> None:
+    rows = runner.observe(FORM)
+    assert rows == [element_row(msgspec.convert(e, ev.Element)) for e in FORM]
+    assert rows[1].attrs is not None and rows[1].attrs.aria_label == "Email"
+    with pytest.raises(runner.ActionFailed):
+        runner.observe([{"eid": -1}])
+
+
+def test_step_limit_bounds_the_loop() -> None:
+    acts = [Act("SCROLL", None, "0,400" if i % 2 else "0,-400") for i in range(100)]
+    page = FakePage()
+    result = runner.run(page, "look around", scripted(*acts), RunnerConfig((BASE,), max_steps=5))
+    assert result.stop == "max_steps"
+    assert len(result.steps) == len(page.done) == 5
+
+
+def test_repeating_the_last_action_on_an_unchanged_page_ends() -> None:
+    page = FakePage()
+    result = runner.run(page, "t", scripted(*[Act("KEY", 1, "Enter")] * 5), CONFIG)
+    assert result.stop == "end"
+    assert page.done == [("press", "#email", "Enter")]
+
+
+@pytest.mark.parametrize(
+    ("act", "why"),
+    [
+        (Act("TYPE", 2, "hunter2"), "type=password in the snapshot"),
+        (Act("TYPE", 3, "4111111111111111"), "autocomplete cc-number on the live element"),
+        (Act("KEY", 2, "Enter"), "keys into a password field"),
+    ],
+    ids=["password-attr", "card-live-check", "key-into-password"],
+)
+def test_secret_fields_are_refused(act: Act, why: str) -> None:
+    page = FakePage()
+    result = runner.run(page, "t", scripted(Act("CLICK", 0, None), act), CONFIG)
+    assert result.stop == "refused_secret", why
+    assert page.done == [("click", "#nav-contacts")]
+    assert result.refused is not None and result.refused.op == act.op
+
+
+@pytest.mark.parametrize(
+    ("start", "act", "stop", "done"),
+    [
+        ("https://evil.example/login", Act("CLICK", 5, None), "refused_origin", []),
+        (f"{BASE}/", Act("NAVIGATE", None, "https://evil.example/x"), "refused_origin", []),
+        (f"{BASE}/", Act("NAVIGATE", None, "//evil.example/x"), "refused_origin", []),
+        (f"{BASE}/", Act("NAVIGATE", None, "/deals"), "max_steps", [("goto", f"{BASE}/deals")]),
+    ],
+    ids=["start-elsewhere", "navigate-elsewhere", "protocol-relative", "navigate-inside"],
+)
+def test_other_origins_are_refused(
+    start: str, act: Act, stop: str, done: list[tuple[str, ...]]
+) -> None:
+    page = FakePage(at=start)
+    result = runner.run(page, "t", scripted(act), RunnerConfig((BASE,), max_steps=1))
+    assert result.stop == stop
+    assert page.done == done
+
+
+def test_a_failed_action_stops_the_run() -> None:
+    page = FakePage(fail_on="click")
+    result = runner.run(page, "t", scripted(Act("CLICK", 5, None)), CONFIG)
+    assert result.stop == "action_failed"
+    assert len(result.steps) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "origins", "ok"),
+    [
+        (f"{BASE}/x?y=1", (BASE,), True),
+        (f"{BASE}/x", (f"{BASE}/",), True),
+        ("HTTP://127.0.0.1:8801/x", (BASE,), True),
+        ("http://127.0.0.1:8802/x", (BASE,), False),
+        ("about:blank", (BASE,), False),
+    ],
+    ids=["same", "trailing-slash", "case", "other-port", "no-origin"],
+)
+def test_allowed(url: str, origins: tuple[str, ...], ok: bool) -> None:
+    assert runner.allowed(url, origins) is ok
+
+
+def test_config_is_checked() -> None:
+    with pytest.raises(ConfigError):
+        RunnerConfig(allowed_origins=())
+    with pytest.raises(ConfigError):
+        RunnerConfig(allowed_origins=(BASE,), max_steps=0)
+
+
+def test_model_and_baseline_drive_the_loop(tiny_dataset: Path, tmp_path: Path) -> None:
+    train(tiny_dataset, tmp_path / "m", train_config=TINY_TRAIN, model_config=TINY_MODEL)
+    markov = Markov()
+    markov.fit(examples(read_split(open_dataset(tiny_dataset), "train")))
+    for policy in (
+        runner.model_policy(load_trained(tmp_path / "m")),
+        runner.baseline_policy(markov),
+    ):
+        page = FakePage()
+        result = runner.run(page, "Create a contact Ann Lee", policy, RunnerConfig((BASE,), 3))
+        assert result.stop in ("end", "max_steps", "refused_secret", "refused_origin")
+        assert len(result.steps) <= 3
+        assert all(s.op in OPS for s in result.steps)
+        assert ("fill", "#password") not in {c[:2] for c in page.done}
