@@ -21,6 +21,7 @@ from workprint.collector.portal import _cli as gov
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
 from workprint.dataset._cli import app as dataset_app
+from workprint.demo._run_task_cli import run_task_command
 from workprint.train._cli import eval_command, train_command
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app.add_typer(gov.consent_app, name="consent")
 app.command("erase")(gov.erase)
 app.command("train")(train_command)
 app.command("eval")(eval_command)
+app.command("run-task")(run_task_command)
 
 out = Console(soft_wrap=True)
 
@@ -381,16 +383,35 @@ app.add_typer(demo_app, name="demo")
 def demo(
     ctx: typer.Context,
     db: DbOption = None,
-    events: Annotated[int, typer.Option(help="Events per simulated person.")] = 400,
-    people: Annotated[int, typer.Option(help="Simulated people.")] = 12,
+    tasks: Annotated[
+        int | None, typer.Option(help="Tasks per simulated person (default: by mode).")
+    ] = None,
+    people: Annotated[int, typer.Option(help="Simulated people (at least 12).")] = 12,
+    quick: Annotated[bool, typer.Option("--quick", help="A short run (about two minutes).")] = (
+        False
+    ),
+    headed: Annotated[bool, typer.Option("--headed", help="Show the browser windows.")] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the run's files (default: the data dir)."),
+    ] = None,
 ) -> None:
-    """Run the whole loop on this machine: collector, simulated team, and what was stored."""
+    """Run the whole loop on this machine: collector, Nexus CRM, a simulated team working in
+    Chromium through the SDK, and what was stored."""
     if ctx.invoked_subcommand is not None:
         return
     from workprint.demo.run import run_demo
 
     _setup_logging("WARNING")
-    run_demo(out, db=db, people=people, events_per_person=events)
+    run_demo(
+        out,
+        db=db,
+        people=people,
+        tasks_per_person=tasks,
+        quick=quick,
+        out=folder,
+        headless=not headed,
+    )
 
 
 @demo_app.command("crm")

@@ -1,8 +1,21 @@
-"""``workprint demo``: the loop on one machine, with a real collector on a loopback port.
+"""``workprint demo``: the whole capture loop on one machine, in a real browser.
 
-Today it starts the collector, enrolls a simulated team with consent, sends each person's
-generated CRM activity over HTTP (including a repeated batch and a malformed event, to show
-deduplication and quarantine), and prints what was stored: totals by kind, never per person.
+It starts the collector (SQLite by default) and Nexus CRM on loopback ports, applies a policy
+that records the CRM's origin in mode ``redacted`` (with the CRM's people and customers as
+the name deny-list), enrolls the CRM's team with consent to capture and training, lets the
+simulated team work in Chromium through the browser SDK, and prints what was stored: totals
+by kind and tasks by family, never anything per person.
+
+```python
+from rich.console import Console
+from workprint.demo.run import run_demo
+
+result = run_demo(Console(), quick=True)    # ~12 people x 2 tasks, a minute or two
+print(result.db_url, result.crm_db, sum(len(t) for t in result.plan.values()))
+```
+
+:func:`running_collector` and :func:`free_port` are the loopback collector that tests and
+benchmarks start too.
 """
 
 from __future__ import annotations
@@ -14,24 +27,37 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Final
 
 import httpx
 import msgspec
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from workprint.collector.admin import enroll
 from workprint.core.config import default_data_dir
-from workprint.core.events import encode
-from workprint.demo.workload import WORKLOAD_ORIGIN, WorkloadSpec, batch_of, generate
+from workprint.demo import team
+from workprint.demo._catalogue import directory_names
+from workprint.demo.crm.config import CrmConfig
+from workprint.demo.crm.seed import usernames
+from workprint.demo.crm.server import running_crm
 from workprint.governance import policies
 from workprint.governance.consent import Purpose
+from workprint.privacy.policy import DenyList, parse
 from workprint.store import migrate
 from workprint.store.engine import create_engine
 from workprint.store.events import iter_event_rows
 from workprint.store.rows import row_to_wire
+
+QUICK_TASKS: Final = 2
+FULL_TASKS: Final = 4
+ACTOR: Final = "demo"
 
 
 def free_port() -> int:
@@ -42,8 +68,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]:
-    """A real ``workprint serve`` process on 127.0.0.1; yields its base URL."""
+def running_collector(
+    db_url: str, port: int, workers: int = 1, *, log_path: Path | None = None
+) -> Iterator[str]:
+    """A real ``workprint serve`` process on 127.0.0.1; yields its base URL.
+
+    Its log (stderr) goes to ``log_path`` when given, else to a temporary file: a pipe
+    nobody reads would fill and stall the server.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -58,8 +90,9 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         "--workers",
         str(workers),
     ]
-    # The server's log goes to a file: a pipe nobody reads would fill and stall the server.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    log: IO[bytes] = (
+        log_path.open("ab") if log_path is not None else tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    )
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         cmd,
         stdout=subprocess.DEVNULL,
@@ -91,80 +124,137 @@ def running_collector(db_url: str, port: int, workers: int = 1) -> Iterator[str]
         log.close()
 
 
-def run_demo(console: Console, *, db: str | None, people: int, events_per_person: int) -> None:
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run left behind, for the steps that follow it (datasets, training)."""
+
+    db_url: str
+    """The Workprint store the team's events went to."""
+    crm_db: Path
+    """Nexus CRM's database after the team's work: the ground truth of task success."""
+    plan: dict[str, list[team.TaskSpec]]
+    """Each person's tasks (``team.judge(crm_db, task)`` says whether one was done)."""
+    team: team.TeamResult
+    events_by_kind: dict[str, int]
+    out: Path
+    """The folder holding the CRM database, the collector's log (and the store by default)."""
+
+
+def _fresh(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-wplock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _directory_file(crm_db: Path, out: Path) -> Path:
+    """The names the collector redacts wherever they appear: the team and the customers."""
+    path = out / "directory.txt"
+    path.write_text("".join(f"{n}\n" for n in directory_names(crm_db)), encoding="utf-8")
+    return path
+
+
+def _apply_policy(engine: Engine, crm_url: str, directory: Path) -> int:
+    allowed = policies.allow(engine, crm_url, "redacted", actor=ACTOR)
+    doc = msgspec.structs.replace(
+        allowed.document,
+        version=allowed.version + 1,
+        deny_list=DenyList(sources=["store:people", f"file:{directory}"]),
+    )
+    text = "# Workprint demo policy: Nexus CRM in mode redacted, all else off.\n"
+    policy = parse(text + msgspec.toml.encode(doc).decode(), name="demo policy")
+    policies.apply(engine, policy, actor=ACTOR, reason="demo directory")
+    return policy.version
+
+
+def run_demo(
+    console: Console,
+    *,
+    db: str | None = None,
+    people: int = 12,
+    tasks_per_person: int | None = None,
+    quick: bool = False,
+    out: Path | None = None,
+    headless: bool = True,
+    seed: int = 1,
+) -> DemoResult:
+    """Run the loop: collector, CRM, consenting team, the team's work, what was stored.
+
+    ``out`` holds the CRM database, the collector's log and (without ``db``) the store; by
+    default ``demo/`` under the data directory, started afresh each run. ``quick`` means
+    2 tasks a person at a brisk pace, else 4 at a human one.
+    """
+    out = out if out is not None else default_data_dir() / "demo"
+    out.mkdir(parents=True, exist_ok=True)
     if db is None:
-        path = default_data_dir() / "demo" / "workprint.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = f"sqlite:///{path}"
+        store = out / "workprint.db"
+        _fresh(store)
+        db = f"sqlite:///{store}"
+    crm_db = out / "crm.db"
+    _fresh(crm_db)
+    tasks = tasks_per_person or (QUICK_TASKS if quick else FULL_TASKS)
     engine = create_engine(db)
     migrate.upgrade(engine)
-    team = [
-        enroll(engine, f"emp{n:03d}", purposes=[Purpose.CAPTURE, Purpose.TRAINING], actor="demo")
-        for n in range(1, people + 1)
-    ]
-    console.print(f"[bold]Workprint demo[/] database: {db.split('///')[-1]}")
-    console.print(f"enrolled {len(team)} consenting people (capture + training)")
-    policy = policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="demo")
-    console.print(f"policy v{policy.version}: Nexus CRM recorded in mode redacted, all else off")
-    totals = {"accepted": 0, "duplicates": 0, "quarantined": 0, "batches": 0}
-    codes: dict[str, int] = {}
-    with (
-        running_collector(db, free_port()) as base,
-        httpx.Client(base_url=base, timeout=30) as client,
-    ):
-        console.print(f"collector listening on {base}")
-        started = time.perf_counter()
-        for i, member in enumerate(team):
-            spec = WorkloadSpec(device_id=member.device_id, grant_id=member.grants[0], seed=i)
-            evs = list(generate(spec, events_per_person))
-            bodies = [encode(batch_of(evs[j : j + 200])) for j in range(0, len(evs), 200)]
-            if i == 0:
-                bodies.append(bodies[0])  # a retried batch: acknowledged, stored once
-                bad = msgspec.json.decode(encode(batch_of(evs[:2])))
-                bad["events"][1]["seq"] = "not-a-number"
-                bodies.append(msgspec.json.encode(bad))
-            for body in bodies:
-                r = client.post(
-                    "/v1/ingest/batch",
-                    content=body,
-                    headers={
-                        "Authorization": f"Bearer {member.token}",
-                        "Content-Type": "application/json",
-                    },
+    console.print(f"[bold]Workprint demo[/] store: {db.split('///')[-1]}")
+    with running_crm(CrmConfig(db_path=crm_db, users=max(people, 12))) as crm_url:
+        console.print(f"Nexus CRM on {crm_url} ({crm_db})")
+        version = _apply_policy(engine, crm_url, _directory_file(crm_db, out))
+        console.print(f"policy v{version}: Nexus CRM recorded in mode redacted, all else off")
+        names = usernames(people)
+        tokens = {
+            u: enroll(engine, u, purposes=[Purpose.CAPTURE, Purpose.TRAINING], actor=ACTOR).token
+            for u in names
+        }
+        console.print(f"enrolled {len(tokens)} consenting people (capture + training)")
+        plan = team.plan_tasks(seed, names, tasks, crm_db=crm_db)
+        total = sum(len(t) for t in plan.values())
+        with running_collector(db, free_port(), log_path=out / "collector.log") as collector:
+            console.print(f"collector listening on {collector}")
+            with Progress(
+                TextColumn("[bold]simulated team"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("tasks"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                job = bar.add_task("team", total=total)
+                result = team.run_team(
+                    crm_url,
+                    collector,
+                    tokens,
+                    plan,
+                    headless=headless,
+                    pace=team.QUICK if quick else team.Pace(),
+                    progress=lambda finished, _total: bar.update(job, completed=finished),
+                    workers=2,
                 )
-                r.raise_for_status()
-                answer = r.json()
-                totals["batches"] += 1
-                totals["accepted"] += answer["accepted"]
-                totals["duplicates"] += len(answer["duplicates"])
-                totals["quarantined"] += len(answer["quarantined"])
-                for q in answer["quarantined"]:
-                    codes[q["code"]] = codes.get(q["code"], 0) + 1
-        elapsed = time.perf_counter() - started
-        metrics = client.get("/metrics").text
-    console.print(
-        f"sent {totals['batches']} batches in {elapsed:.1f} s: {totals['accepted']} accepted, "
-        f"{totals['duplicates']} duplicates acknowledged, {totals['quarantined']} quarantined "
-        f"({', '.join(f'{k}: {v}' for k, v in codes.items()) or 'none'})"
-    )
-    by_kind: dict[str, int] = {}
+    by_kind = _report(console, engine, result)
+    planned = [t for tasks in plan.values() for t in tasks if t.params["abandon"] == "no"]
+    judged = sum(team.judge(crm_db, t) for t in planned)
+    console.print(f"the CRM's database shows {judged} of {len(planned)} planned tasks done")
+    engine.dispose()
+    return DemoResult(db, crm_db, plan, result, by_kind, out)
+
+
+def _report(console: Console, engine: Engine, result: team.TeamResult) -> dict[str, int]:
+    tasks = Table("task family", "done", "abandoned", "failed", title="Tasks, whole team")
+    for family in (*team.FAMILIES, *team.CHORES):
+        counts = (result.done.get(family, 0), result.abandoned.get(family, 0))
+        tasks.add_row(family, *(str(n) for n in (*counts, result.failed.get(family, 0))))
+    console.print(tasks)
+    by_kind: Counter[str] = Counter()
     sample = None
     for row in iter_event_rows(engine):
-        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + 1
+        by_kind[row["kind"]] += 1
         if sample is None and row["kind"] == "type":
-            sample = row_to_wire(row)
-    table = Table("kind", "events stored", title=f"Stored events, all {len(team)} people")
-    for kind, n in sorted(by_kind.items(), key=lambda kv: -kv[1]):
+            wire = row_to_wire(row)
+            if "<EMAIL_" in str(wire["payload"].get("text", "")):
+                sample = wire
+    table = Table("kind", "events stored", title=f"Stored events, all {result.people} people")
+    for kind, n in by_kind.most_common():
         table.add_row(kind, str(n))
-    table.add_row("[bold]total", f"[bold]{sum(by_kind.values())}")
+    table.add_row("[bold]total", f"[bold]{by_kind.total()}")
     console.print(table)
     if sample is not None:
-        console.print("one stored 'type' event, as the dataset builder will read it:")
+        console.print("one stored 'type' event (an email typed into the CRM, redacted):")
         console.print_json(msgspec.json.encode(sample).decode())
-    ingested = [
-        line for line in metrics.splitlines() if line.startswith("workprint_ingest_events_total")
-    ]
-    console.print("collector metrics: " + "; ".join(ingested))
-    engine.dispose()
+    return dict(by_kind)
