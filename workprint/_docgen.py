@@ -33,6 +33,7 @@ SETTINGS_SECTIONS: list[tuple[str, str]] = [
     ("retention", "workprint.governance.config:RetentionConfig"),
     ("train", "workprint.train.config:TrainConfig"),
     ("model", "workprint.train.model:ModelConfig"),
+    ("agent", "workprint.capture.config:AgentConfig"),
 ]
 
 

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
+from workprint.capture._cli import app as agent_app
 from workprint.collector.portal import _cli as gov
 from workprint.core.config import load_section, read_toml
 from workprint.core.errors import WorkprintError
@@ -46,6 +47,7 @@ app.command("erase")(gov.erase)
 app.command("train")(train_command)
 app.command("eval")(eval_command)
 app.command("run-task")(run_task_command)
+app.add_typer(agent_app, name="agent")
 
 out = Console(soft_wrap=True)
 

@@ -1,0 +1,1 @@
+"""Tests of the desktop agent (workprint.capture)."""
