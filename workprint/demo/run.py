@@ -242,19 +242,18 @@ def _report(console: Console, engine: Engine, result: team.TeamResult) -> dict[s
         tasks.add_row(family, *(str(n) for n in (*counts, result.failed.get(family, 0))))
     console.print(tasks)
     by_kind: Counter[str] = Counter()
-    sample = None
+    redacted: Counter[str] = Counter()
     for row in iter_event_rows(engine):
         by_kind[row["kind"]] += 1
-        if sample is None and row["kind"] == "type":
-            wire = row_to_wire(row)
-            if "<EMAIL_" in str(wire["payload"].get("text", "")):
-                sample = wire
+        redacted.update(row_to_wire(row)["privacy"].get("redactions") or {})
     table = Table("kind", "events stored", title=f"Stored events, all {result.people} people")
     for kind, n in by_kind.most_common():
         table.add_row(kind, str(n))
     table.add_row("[bold]total", f"[bold]{by_kind.total()}")
     console.print(table)
-    if sample is not None:
-        console.print("one stored 'type' event (an email typed into the CRM, redacted):")
-        console.print_json(msgspec.json.encode(sample).decode())
+    # What was replaced, by entity over the whole team: never an event, a value or a person.
+    entities = Table("entity", "placeholders", title="Redacted before storage, whole team")
+    for entity, n in redacted.most_common():
+        entities.add_row(entity, str(n))
+    console.print(entities)
     return dict(by_kind)
