@@ -74,8 +74,7 @@ def test_enroll_code_is_redeemed_once(engine: Engine, db_url: str) -> None:
     [
         pytest.param(["events", "count", "--db", "mysql://x/y"], "not supported", id="engine"),
         pytest.param(["events", "count", "--db", "::nonsense::"], "not valid", id="bad-url"),
-        pytest.param(["events", "count", "--db", "sqlite:///:memory:"], "in-memory",
-                     id="memory"),
+        pytest.param(["events", "count", "--db", "sqlite:///:memory:"], "in-memory", id="memory"),
         pytest.param(
             ["enroll", "emp1", "--purpose", "marketing", "--db", "sqlite:///{tmp}/x.db"],
             "unknown purpose",
@@ -132,12 +131,23 @@ def test_redact_text_and_jsonl() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "workprint", "redact", "--jsonl"],
         input='{"id": 1, "text": "card 4111 1111 1111 1111"}\n\n{"id": "b", "text": "none"}\n',
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert lines[0] == {"id": 1, "text": "card <CARD_1>",
-                        "spans": [{"start": 5, "end": 24, "entity": "CARD"}]}
+    assert lines[0] == {
+        "id": 1,
+        "text": "card <CARD_1>",
+        "spans": [{"start": 5, "end": 24, "entity": "CARD"}],
+    }
     assert lines[1] == {"id": "b", "text": "none", "spans": []}
-    bad = subprocess.run([sys.executable, "-m", "workprint", "redact", "--jsonl"],
-                         input="not json\n", capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "workprint", "redact", "--jsonl"],
+        input="not json\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode != 0 and "stdin line 1" in bad.stderr and "Traceback" not in bad.stderr

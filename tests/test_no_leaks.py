@@ -53,12 +53,19 @@ def test_personal_strings_never_reach_logs_errors_or_metrics(
     answers = [r.text]
     # Whole-batch errors with personal data in the envelope.
     bad_envelope = dict(batch, agent={"name": SECRETS[0], "version": 1})
-    answers.append(client.post("/v1/ingest/batch", content=json.dumps(bad_envelope),
-                               headers=auth(enrolled)).text)
-    answers.append(client.post("/v1/ingest/batch", content=SECRETS[2].encode(),
-                               headers=auth(enrolled)).text)
-    answers.append(client.post("/v1/ingest/batch", content=b"{}",
-                               headers={"Authorization": f"Bearer {SECRETS[1]}"}).text)
+    answers.append(
+        client.post(
+            "/v1/ingest/batch", content=json.dumps(bad_envelope), headers=auth(enrolled)
+        ).text
+    )
+    answers.append(
+        client.post("/v1/ingest/batch", content=SECRETS[2].encode(), headers=auth(enrolled)).text
+    )
+    answers.append(
+        client.post(
+            "/v1/ingest/batch", content=b"{}", headers={"Authorization": f"Bearer {SECRETS[1]}"}
+        ).text
+    )
     metrics = client.get("/metrics").text
     logs = "\n".join(rec.getMessage() for rec in caplog.records)
     assert "batch committed" in logs  # the log line exists, just without values

@@ -389,23 +389,43 @@ def demo(
         int | None, typer.Option(help="Tasks per simulated person (default: by mode).")
     ] = None,
     people: Annotated[int, typer.Option(help="Simulated people (at least 12).")] = 12,
-    quick: Annotated[bool, typer.Option("--quick", help="A short run (about two minutes).")] = (
-        False
-    ),
+    quick: Annotated[
+        bool, typer.Option("--quick", help="A short run (under five minutes on two cores).")
+    ] = False,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser windows.")] = False,
     folder: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for the run's files (default: the data dir)."),
     ] = None,
+    capture_only: Annotated[
+        bool,
+        typer.Option("--capture-only", help="Stop after the capture: no dataset, model, report."),
+    ] = False,
 ) -> None:
     """Run the whole loop on this machine: collector, Nexus CRM, a simulated team working in
-    Chromium through the SDK, and what was stored."""
+    Chromium through the SDK, a dataset, a trained next-action model evaluated against the
+    baselines, the model as an agent in the live CRM, and OUT/report/index.html."""
     if ctx.invoked_subcommand is not None:
         return
-    from workprint.demo.run import run_demo
-
+    if people < 12:
+        raise typer.BadParameter("the demo team has at least 12 people", param_hint="--people")
     _setup_logging("WARNING")
-    run_demo(
+    if capture_only:
+        from workprint.demo.run import run_demo
+
+        run_demo(
+            out,
+            db=db,
+            people=people,
+            tasks_per_person=tasks,
+            quick=quick,
+            out=folder,
+            headless=not headed,
+        )
+        return
+    from workprint.demo.pipeline import run_all
+
+    run_all(
         out,
         db=db,
         people=people,

@@ -540,6 +540,10 @@
   var SPECIAL_KEYS = /* @__PURE__ */ new Set(["Enter", "Escape", "Tab"]);
   var MODIFIER_KEYS = /* @__PURE__ */ new Set(["Control", "Alt", "Shift", "Meta", "AltGraph", "CapsLock", "Fn", "OS", "Dead"]);
   var NO_TYPE_INPUTS = /* @__PURE__ */ new Set(["checkbox", "radio", "file", "submit", "button", "reset", "image", "hidden", "password"]);
+  function isTextField(el) {
+    const tag = el.tagName.toLowerCase();
+    return tag === "textarea" || tag === "input" && !NO_TYPE_INPUTS.has((el.getAttribute("type") || "text").toLowerCase());
+  }
   var SCROLL_SETTLE_MS = 300;
   var LINK_WINDOW_MS = 2e3;
   function keyCombo(e) {
@@ -716,10 +720,15 @@
         this.sink.poke();
         return;
       }
-      if (tag === "textarea" || tag === "input" && !NO_TYPE_INPUTS.has((el.getAttribute("type") || "text").toLowerCase())) {
-        this.typed(el, el.value, this.focusValues.get(el) ?? "");
-        this.focusValues.set(el, el.value);
-      }
+      if (isTextField(el)) this.commitText(el);
+    }
+    /** The field's text as a `type` event, once per change (the key that commits it, Enter or
+     * Tab, must come after it, as the person did it; the browser's `change` comes later). */
+    commitText(el) {
+      const before = this.focusValues.get(el) ?? "";
+      if (el.value === before) return;
+      this.typed(el, el.value, before);
+      this.focusValues.set(el, el.value);
     }
     typed(el, text, before) {
       const replaced = before !== "" && !text.startsWith(before);
@@ -734,6 +743,10 @@
       if (raw === null && elementTarget(e) !== null) return;
       const el = raw ? actionable(raw) : null;
       if (el && isSensitive(el) && !SPECIAL_KEYS.has(e.key)) return;
+      const commits = e.key === "Tab" || e.key === "Enter" && el && el.tagName.toLowerCase() === "input";
+      if (el && commits && isTextField(el) && !isSensitive(el) && !this.tainted.has(el) && !this.sink.isPaused()) {
+        this.commitText(el);
+      }
       this.sink.emit("key", { target: el ? this.sink.describe(el) : null, payload: { keys } });
     }
     submit(e) {

@@ -17,6 +17,10 @@ import { actionable, closestAcross, isSensitive } from "./target.js";
 const SPECIAL_KEYS = new Set(["Enter", "Escape", "Tab"]);
 const MODIFIER_KEYS = new Set(["Control", "Alt", "Shift", "Meta", "AltGraph", "CapsLock", "Fn", "OS", "Dead"]);
 const NO_TYPE_INPUTS = new Set(["checkbox", "radio", "file", "submit", "button", "reset", "image", "hidden", "password"]);
+function isTextField(el) {
+  const tag = el.tagName.toLowerCase();
+  return tag === "textarea" || (tag === "input" && !NO_TYPE_INPUTS.has((el.getAttribute("type") || "text").toLowerCase()));
+}
 const SCROLL_SETTLE_MS = 300;
 const LINK_WINDOW_MS = 2000;
 
@@ -212,10 +216,16 @@ export class Capture {
       this.sink.poke();
       return;
     }
-    if (tag === "textarea" || (tag === "input" && !NO_TYPE_INPUTS.has((el.getAttribute("type") || "text").toLowerCase()))) {
-      this.typed(el, el.value, this.focusValues.get(el) ?? "");
-      this.focusValues.set(el, el.value);
-    }
+    if (isTextField(el)) this.commitText(el);
+  }
+
+  /** The field's text as a `type` event, once per change (the key that commits it, Enter or
+   * Tab, must come after it, as the person did it; the browser's `change` comes later). */
+  commitText(el) {
+    const before = this.focusValues.get(el) ?? "";
+    if (el.value === before) return;
+    this.typed(el, el.value, before);
+    this.focusValues.set(el, el.value);
   }
 
   typed(el, text, before) {
@@ -232,6 +242,10 @@ export class Capture {
     if (raw === null && elementTarget(e) !== null) return; // the SDK's own badge
     const el = raw ? actionable(raw) : null;
     if (el && isSensitive(el) && !SPECIAL_KEYS.has(e.key)) return;
+    const commits = e.key === "Tab" || (e.key === "Enter" && el && el.tagName.toLowerCase() === "input");
+    if (el && commits && isTextField(el) && !isSensitive(el) && !this.tainted.has(el) && !this.sink.isPaused()) {
+      this.commitText(el);
+    }
     this.sink.emit("key", { target: el ? this.sink.describe(el) : null, payload: { keys } });
   }
 

@@ -34,9 +34,21 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "workprint", "serve", "--db", url, "--port", str(port),
-         "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "workprint",
+            "serve",
+            "--db",
+            url,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -47,8 +59,11 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
                 ready = httpx.get(f"{base}/readyz", timeout=1).status_code == 200
             time.sleep(0.1)
         assert ready, (tmp_path / "serve.log").read_text()[-2000:]
-        workers = [p for p in psutil.Process(proc.pid).children()
-                   if "resource_tracker" not in " ".join(p.cmdline())]
+        workers = [
+            p
+            for p in psutil.Process(proc.pid).children()
+            if "resource_tracker" not in " ".join(p.cmdline())
+        ]
         assert len(workers) == 2
 
         def send(n: int) -> int:
@@ -56,8 +71,11 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
             spec = WorkloadSpec(device_id=person.device_id, grant_id=person.grants[0], seed=n)
             body = ev.encode(batch_of(list(generate(spec, 50))))
             with httpx.Client(base_url=base, timeout=30) as client:
-                r = client.post("/v1/ingest/batch", content=body,
-                                headers={"Authorization": f"Bearer {person.token}"})
+                r = client.post(
+                    "/v1/ingest/batch",
+                    content=body,
+                    headers={"Authorization": f"Bearer {person.token}"},
+                )
             assert r.status_code == 200, r.text
             return int(r.json()["accepted"])
 
@@ -81,9 +99,21 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         busy.listen(1)
         port = busy.getsockname()[1]
         proc = subprocess.run(
-            [sys.executable, "-m", "workprint", "serve", "--db", f"sqlite:///{tmp_path}/x.db",
-             "--port", str(port), "--workers", "2"],
-            capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-m",
+                "workprint",
+                "serve",
+                "--db",
+                f"sqlite:///{tmp_path}/x.db",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr

@@ -234,3 +234,30 @@ def test_only_included_kinds_become_steps() -> None:
         episode, episode_id="e", person="p", observer=Observer(), include=frozenset({ev.Kind.CLICK})
     )
     assert [s.op for s in steps] == ["CLICK"]
+
+
+def test_followed_navigations_are_the_actions_effect_not_a_step() -> None:
+    def nav(at: int, transition: str) -> object:
+        return timed("navigate", at, payload=ev.NavigatePayload(transition=transition))  # type: ignore[arg-type]
+
+    timeline = [
+        observe(0, ELEMENTS),
+        timed("click", 10, target=ev.Target(selector="#save-link")),
+        nav(20, "link"),
+        timed("submit", 30, target=ev.Target(selector="#save")),
+        nav(40, "form"),
+        nav(50, "typed"),
+        nav(60, "back_forward"),
+    ]
+    default = [s.op for s in _steps(timeline)]
+    assert default == ["CLICK", "SUBMIT", "NAVIGATE", "NAVIGATE"]
+    episode = Episode(events=tuple(timeline))  # type: ignore[arg-type]
+    kept = episode_steps(
+        episode,
+        episode_id="ep_x",
+        person="p_x",
+        observer=Observer(),
+        include=frozenset(ACTION_KINDS),
+        followed_navigations=True,
+    )
+    assert [s.op for s in kept].count("NAVIGATE") == 4

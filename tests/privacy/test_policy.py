@@ -48,17 +48,24 @@ mode = "metadata"
         pytest.param({"app": "Code"}, "redacted", id="app-case-insensitive"),
         pytest.param({"app": "gnome-terminal-server"}, "metadata", id="app-glob"),
         pytest.param({"app": "slack"}, "off", id="app-not-listed"),
-        pytest.param({"url": "https://CRM.example.internal:443/deals?x=1"}, "redacted",
-                     id="origin-normalised"),
-        pytest.param({"url": "https://crm.example.internal.evil.test/"}, "off",
-                     id="lookalike-origin"),
-        pytest.param({"url": "http://127.0.0.1:8788/x", "app": "slack"}, "full",
-                     id="origin-beats-app"),
-        pytest.param({"url": "http://127.0.0.1:8788/x", "title": "Change password"}, "off",
-                     id="title-lowers"),
+        pytest.param(
+            {"url": "https://CRM.example.internal:443/deals?x=1"},
+            "redacted",
+            id="origin-normalised",
+        ),
+        pytest.param(
+            {"url": "https://crm.example.internal.evil.test/"}, "off", id="lookalike-origin"
+        ),
+        pytest.param(
+            {"url": "http://127.0.0.1:8788/x", "app": "slack"}, "full", id="origin-beats-app"
+        ),
+        pytest.param(
+            {"url": "http://127.0.0.1:8788/x", "title": "Change password"}, "off", id="title-lowers"
+        ),
         pytest.param({"app": "code", "title": "payroll.xlsx"}, "metadata", id="title-lowers-2"),
-        pytest.param({"app": "gnome-terminal", "title": "payroll"}, "metadata",
-                     id="title-never-raises"),
+        pytest.param(
+            {"app": "gnome-terminal", "title": "payroll"}, "metadata", id="title-never-raises"
+        ),
         pytest.param({"url": "not a url"}, "off", id="garbage-url"),
     ],
 )
@@ -77,16 +84,24 @@ def test_query_allow_list_and_fields() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("version = 1\n[[origins]]\norigin = 'https://a'\nmode = 'fulll'\n",
-                     "line 4", id="bad-mode"),
+        pytest.param(
+            "version = 1\n[[origins]]\norigin = 'https://a'\nmode = 'fulll'\n",
+            "line 4",
+            id="bad-mode",
+        ),
         pytest.param("version = 1\nbogus = 2\n", "line 2", id="unknown-key"),
         pytest.param("version = 0\n", "line 1", id="version-zero"),
-        pytest.param("version = 1\n[[titles]]\npattern = '('\nmode = 'off'\n", "line 3",
-                     id="bad-regex"),
-        pytest.param("version = 1\n[[origins]]\norigin = 'crm'\nmode = 'off'\n", "line 3",
-                     id="bad-origin"),
-        pytest.param("version = 1\n[fields]\n'payload.secret' = 'keep'\n", "unknown field",
-                     id="unknown-field"),
+        pytest.param(
+            "version = 1\n[[titles]]\npattern = '('\nmode = 'off'\n", "line 3", id="bad-regex"
+        ),
+        pytest.param(
+            "version = 1\n[[origins]]\norigin = 'crm'\nmode = 'off'\n", "line 3", id="bad-origin"
+        ),
+        pytest.param(
+            "version = 1\n[fields]\n'payload.secret' = 'keep'\n",
+            "unknown field",
+            id="unknown-field",
+        ),
         pytest.param("version = [\n", "not valid TOML", id="not-toml"),
     ],
 )

@@ -51,18 +51,44 @@ def _event(url: str = "https://crm.example.test/contacts", **payload_text: str) 
     ids = SequentialIds()
     secret = f"note for {GOLD} card {CARD}"
     element = ev.Element(
-        eid=1, tag="input", role="textbox", name=secret, text=secret, value=secret,
-        selector=f"input[name='{GOLD}']", options=[secret, "Won"],
-        attrs=ev.Attrs(id=GOLD, name=GOLD, type="email", placeholder=secret,
-                       aria_label=secret, href=f"/contacts/{GOLD}?token=abc"),
+        eid=1,
+        tag="input",
+        role="textbox",
+        name=secret,
+        text=secret,
+        value=secret,
+        selector=f"input[name='{GOLD}']",
+        options=[secret, "Won"],
+        attrs=ev.Attrs(
+            id=GOLD,
+            name=GOLD,
+            type="email",
+            placeholder=secret,
+            aria_label=secret,
+            href=f"/contacts/{GOLD}?token=abc",
+        ),
     )
     return ev.ObserveEvent(
-        event_id=ids(), seq=3, stream="web", device_id="dev_1", session_id=ids(),
+        event_id=ids(),
+        seq=3,
+        stream="web",
+        device_id="dev_1",
+        session_id=ids(),
         occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-        context=ev.Context(app="chromium", window_title=f"Inbox - {GOLD}",
-                           url=f"{url}/{GOLD}?page=2&email={GOLD}#frag", tab_id=1),
-        target=ev.Target(tag="a", role="link", name=secret, text=secret,
-                         selector=f"a[href='/c/{GOLD}']", attrs=element.attrs),
+        context=ev.Context(
+            app="chromium",
+            window_title=f"Inbox - {GOLD}",
+            url=f"{url}/{GOLD}?page=2&email={GOLD}#frag",
+            tab_id=1,
+        ),
+        target=ev.Target(
+            tag="a",
+            role="link",
+            name=secret,
+            text=secret,
+            selector=f"a[href='/c/{GOLD}']",
+            attrs=element.attrs,
+        ),
         privacy=ev.Privacy(mode="redacted", policy_version="6"),
         consent=ev.Consent(grant_id="g_1", notice_version="n1"),
         payload=ev.ObservePayload(elements=[element]),
@@ -136,8 +162,9 @@ def test_full_mode_keeps_text_but_never_query_or_fragment() -> None:
 
 
 def test_stricter_event_mode_wins() -> None:
-    event = msgspec.structs.replace(_event(), privacy=ev.Privacy(mode="metadata",
-                                                                 policy_version="6"))
+    event = msgspec.structs.replace(
+        _event(), privacy=ev.Privacy(mode="metadata", policy_version="6")
+    )
     out = redact_event(event, POLICY, detectors=DETECTORS, vaults=Vaults(b"k" * 32))
     assert out is not None and out.privacy.mode == "metadata"
 
@@ -146,17 +173,30 @@ def test_stricter_event_mode_wins() -> None:
     ("url", "expected"),
     [
         pytest.param("https://u:pw@crm.example.test/a", "https://crm.example.test/a", id="creds"),
-        pytest.param("https://crm.example.test/a?page=1&q=x", "https://crm.example.test/a?page=1",
-                     id="allowed-query"),
-        pytest.param("https://crm.example.test/deals/123#x", "https://crm.example.test/deals/123",
-                     id="ids-kept-fragment-dropped"),
-        pytest.param("https://crm.example.test:8443/a", "https://crm.example.test:8443/a",
-                     id="port"),
+        pytest.param(
+            "https://crm.example.test/a?page=1&q=x",
+            "https://crm.example.test/a?page=1",
+            id="allowed-query",
+        ),
+        pytest.param(
+            "https://crm.example.test/deals/123#x",
+            "https://crm.example.test/deals/123",
+            id="ids-kept-fragment-dropped",
+        ),
+        pytest.param(
+            "https://crm.example.test:8443/a", "https://crm.example.test:8443/a", id="port"
+        ),
     ],
 )
 def test_redact_url(url: str, expected: str) -> None:
-    out = redact_url(url, mode="redacted", allowed_query=frozenset({"page"}),
-                     detectors=DETECTORS, vault=Vault(b"k" * 32), counts=Counter())
+    out = redact_url(
+        url,
+        mode="redacted",
+        allowed_query=frozenset({"page"}),
+        detectors=DETECTORS,
+        vault=Vault(b"k" * 32),
+        counts=Counter(),
+    )
     assert out == expected
 
 
@@ -169,8 +209,9 @@ def test_failure_becomes_a_gap_event() -> None:
             raise RuntimeError("boom")
 
     errors: list[BaseException] = []
-    out = redact_or_gap(_event(), POLICY, detectors=[Broken()], vaults=Vaults(b"k" * 32),
-                        on_error=errors.append)
+    out = redact_or_gap(
+        _event(), POLICY, detectors=[Broken()], vaults=Vaults(b"k" * 32), on_error=errors.append
+    )
     assert isinstance(out, ev.GapEvent)
     assert out.payload.reason == "redaction_error"
     assert out.payload.from_seq == out.payload.to_seq == 3
@@ -178,8 +219,22 @@ def test_failure_becomes_a_gap_event() -> None:
 
 
 _pieces = st.lists(
-    st.sampled_from([GOLD, CARD, "Jane Customer", "AKIAIOSFODNN7EXAMPLE", "+44 20 7946 0958",
-                     "DE89370400440532013000", " ", "hello", "deal #42", "\n", "<", ">"])
+    st.sampled_from(
+        [
+            GOLD,
+            CARD,
+            "Jane Customer",
+            "AKIAIOSFODNN7EXAMPLE",
+            "+44 20 7946 0958",
+            "DE89370400440532013000",
+            " ",
+            "hello",
+            "deal #42",
+            "\n",
+            "<",
+            ">",
+        ]
+    )
     | st.text(max_size=8).map(lambda s: [s]),
     max_size=12,
 ).map(lambda parts: " ".join(p if isinstance(p, str) else "".join(p) for p in parts))

@@ -32,8 +32,14 @@ from workprint.store.schema import audit_log, batches, devices, metadata, quaran
 
 def _rows(events: list[ev.EventBase], enrolled: Enrollment, batch_id: str = "b") -> list:
     return [
-        event_to_row(event, person_id=enrolled.person_id, batch_id=batch_id,
-                     received_at_ms=1_000, raw_index=i, raw=ev.encode(event))
+        event_to_row(
+            event,
+            person_id=enrolled.person_id,
+            batch_id=batch_id,
+            received_at_ms=1_000,
+            raw_index=i,
+            raw=ev.encode(event),
+        )
         for i, event in enumerate(events)
     ]
 

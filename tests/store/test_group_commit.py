@@ -19,15 +19,31 @@ from workprint.store.rows import event_to_row
 def _batch(enrolled: Enrollment, seed: int, n: int = 50, poison: bool = False) -> BatchWrite:
     spec = WorkloadSpec(device_id=enrolled.device_id, grant_id=enrolled.grants[0], seed=seed)
     events = list(generate(spec, n))
-    rows = [event_to_row(e, person_id=enrolled.person_id, batch_id=f"b{seed}",
-                         received_at_ms=1, raw_index=i, raw=ev.encode(e))
-            for i, e in enumerate(events)]
+    rows = [
+        event_to_row(
+            e,
+            person_id=enrolled.person_id,
+            batch_id=f"b{seed}",
+            received_at_ms=1,
+            raw_index=i,
+            raw=ev.encode(e),
+        )
+        for i, e in enumerate(events)
+    ]
     if poison:  # a value no driver can bind: this batch alone must fail
         bad = rows[0]
         rows[0] = type(bad)((*bad.values[:-1], object()), bad.raw_index, bad.raw)
-    return BatchWrite(batch_id=f"0190a6f2-1c2b-7d3e-8f4a-{seed:012d}", device_id=enrolled.device_id,
-                      person_id=enrolled.person_id, received_at_ms=1, sent_at_ms=1,
-                      agent_name="t", agent_version="1", events_total=n, rows=rows)
+    return BatchWrite(
+        batch_id=f"0190a6f2-1c2b-7d3e-8f4a-{seed:012d}",
+        device_id=enrolled.device_id,
+        person_id=enrolled.person_id,
+        received_at_ms=1,
+        sent_at_ms=1,
+        agent_name="t",
+        agent_version="1",
+        events_total=n,
+        rows=rows,
+    )
 
 
 def test_concurrent_batches_are_all_committed(engine: Engine, enrolled: Enrollment) -> None:

@@ -230,3 +230,62 @@ def test_model_and_baseline_drive_the_loop(tiny_dataset: Path, tmp_path: Path) -
         assert len(result.steps) <= 3
         assert all(s.op in OPS for s in result.steps)
         assert ("fill", "#password") not in {c[:2] for c in page.done}
+
+
+class UpperView:
+    """A view that hides lower-case letters as ``<X_n>`` placeholders, one per word."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+        self.elements_seen: list[list[ev.Element]] = []
+
+    def _hide(self, text: str) -> str:
+        out = []
+        for word in text.split():
+            if word.islower():
+                key = f"<X_{len(self.seen) + 1}>"
+                self.seen[key] = word
+                word = key
+            out.append(word)
+        return " ".join(out)
+
+    def task(self, text: str, url: str | None = None) -> str | None:
+        return self._hide(text)
+
+    def elements(self, url: str, elements: list[ev.Element]) -> list[ev.Element] | None:
+        shown = [msgspec.structs.replace(e, selector="#hidden") for e in elements]
+        self.elements_seen.append(shown)
+        return shown
+
+    def reveal(self, value: str) -> str:
+        return " ".join(self.seen.get(w, w) for w in value.split())
+
+
+def test_a_view_hides_text_from_the_policy_but_the_browser_gets_real_values() -> None:
+    page = FakePage()
+    view = UpperView()
+    tasks: list[str | None] = []
+
+    def policy(example: Example) -> Act:
+        tasks.append(example.step.task)
+        if not example.history:
+            return Act("TYPE", 1, "<X_1>")
+        return Act("CLICK", None, None)
+
+    result = runner.run(page, "Email ada please", policy, CONFIG, view=view)
+    assert tasks[0] == "Email <X_1> <X_2>"
+    # The browser acts on the real selector, with the revealed value; the record keeps
+    # what the policy chose.
+    assert page.done == [("fill", "#email", "ada")]
+    assert result.steps[0].selector == "#email" and result.steps[0].value == "<X_1>"
+    assert result.history[0].value == "<X_1>"
+
+
+def test_a_view_that_withholds_the_page_stops_the_run() -> None:
+    class Closed(UpperView):
+        def elements(self, url: str, elements: list[ev.Element]) -> list[ev.Element] | None:
+            return None
+
+    page = FakePage()
+    result = runner.run(page, "anything", lambda ex: Act("CLICK", 5, None), CONFIG, view=Closed())
+    assert result.stop == "refused_origin" and page.done == []

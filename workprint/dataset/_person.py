@@ -92,6 +92,7 @@ class PersonSummary(msgspec.Struct, frozen=True, tag="summary"):
     events_invalid: int = 0
     redaction_errors: int = 0
     episodes_short: int = 0
+    episodes_unlabelled: int = 0
     redactions_capture: dict[str, int] = {}
     redactions_build: dict[str, int] = {}
 
@@ -103,7 +104,7 @@ record_codec = (msgspec.msgpack.Encoder(), msgspec.msgpack.Decoder(Record))
 
 class _Counts:
     def __init__(self) -> None:
-        self.read = self.off = self.invalid = self.errors = self.short = 0
+        self.read = self.off = self.invalid = self.errors = self.short = self.unlabelled = 0
         self.capture: Counter[str] = Counter()
         self.build: Counter[str] = Counter()
 
@@ -195,8 +196,16 @@ def person_records(engine: Engine, job: PersonJob, ctx: WorkerContext) -> Iterat
     for episode in cut_episodes(merge_streams(streams), spec.episodes):
         ident = episode_id(episode)
         steps = episode_steps(
-            episode, episode_id=ident, person=job.pseudonym, observer=observer, include=kinds
+            episode,
+            episode_id=ident,
+            person=job.pseudonym,
+            observer=observer,
+            include=kinds,
+            followed_navigations=spec.followed_navigations,
         )
+        if spec.labelled_only and episode.task is None:
+            counts.unlabelled += 1
+            continue
         if len(steps) < spec.min_steps:
             counts.short += 1
             continue
@@ -214,6 +223,7 @@ def person_records(engine: Engine, job: PersonJob, ctx: WorkerContext) -> Iterat
         events_invalid=counts.invalid,
         redaction_errors=counts.errors,
         episodes_short=counts.short,
+        episodes_unlabelled=counts.unlabelled,
         redactions_capture=dict(sorted(counts.capture.items())),
         redactions_build=dict(sorted(counts.build.items())),
     )

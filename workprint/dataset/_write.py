@@ -109,6 +109,7 @@ class BuildStats:
     events_invalid: int = 0
     redaction_errors: int = 0
     episodes_short: int = 0
+    episodes_unlabelled: int = 0
     redactions_capture: Counter[str] = field(default_factory=Counter)
     redactions_build: Counter[str] = field(default_factory=Counter)
     files: dict[str, int] = field(default_factory=dict)
@@ -186,6 +187,7 @@ class DatasetWriter:
         st.events_invalid += summary.events_invalid
         st.redaction_errors += summary.redaction_errors
         st.episodes_short += summary.episodes_short
+        st.episodes_unlabelled += summary.episodes_unlabelled
         st.redactions_capture.update(summary.redactions_capture)
         st.redactions_build.update(summary.redactions_build)
 

@@ -131,6 +131,7 @@ def _manifest(
         "events_invalid": stats.events_invalid,
         "redaction_errors": stats.redaction_errors,
         "episodes_short": stats.episodes_short,
+        "episodes_unlabelled": stats.episodes_unlabelled,
         "episodes_held_out_dropped": stats.held_out_dropped,
     }
     return Manifest(

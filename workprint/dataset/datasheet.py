@@ -167,7 +167,14 @@ def render(
         f"{steps} steps in {episodes} episodes of {people} people. A step is the observation "
         "before an action (the interactive elements on the page with their `eid`, or the "
         "window on the desktop), the earlier actions of its episode, and the action. People "
-        "appear only as keyed pseudonyms; every split holds different people.",
+        "appear only as keyed pseudonyms; every split holds different people. "
+        + (
+            "A navigation that followed from an action (a link followed, a form submitted) "
+            "is kept as a step of its own."
+            if spec.followed_navigations
+            else "A navigation that followed from an action (a link followed, a form "
+            "submitted) is that action's effect, not a step of its own."
+        ),
         "",
     ]
     lines += _table(
@@ -225,7 +232,13 @@ def render(
     )
     lines += [
         f"Episodes with fewer than {spec.min_steps} steps were left out "
-        f"({stats.episodes_short}); {stats.held_out_dropped} episodes on held-out sites by "
+        f"({stats.episodes_short}); "
+        + (
+            f"episodes without a task label were left out ({stats.episodes_unlabelled}); "
+            if spec.labelled_only
+            else ""
+        )
+        + f"{stats.held_out_dropped} episodes on held-out sites by "
         "people in `train` were left out to keep the cross-site split unseen.",
         "",
         "## Uses",

@@ -89,6 +89,13 @@ class DatasetSpec:
     """Event kinds that become steps."""
     include_streams: tuple[str, ...] = ("desktop", "web")
     """Streams read from the store (``agent`` runs are not human demonstrations)."""
+    followed_navigations: bool = False
+    """Keep a navigation that followed from the person's own action (transition ``link`` or
+    ``form``: the page changed because of the click or submit before it) as a step of its
+    own. By default it is left out: the action that caused it is the step, as in Mind2Web."""
+    labelled_only: bool = False
+    """Leave out episodes without a task label (``task_start``): a model conditioned on the
+    task learns nothing from them."""
     splits: SplitSpec = field(default_factory=SplitSpec)
     episodes: EpisodeRules = field(default_factory=EpisodeRules)
     export: ExportSpec = field(default_factory=ExportSpec)

@@ -229,6 +229,16 @@ def target_row(target: ev.Target | None) -> TargetRow | None:
     )
 
 
+FOLLOWED: Final = frozenset({"link", "form"})
+"""Navigation transitions that are the effect of the person's previous action."""
+
+
+def is_followed_navigation(event: ev.Event) -> bool:
+    """Whether ``event`` is a navigation caused by the action before it (a followed link or a
+    submitted form), rather than one the person made (typed URL, back, reload)."""
+    return isinstance(event, ev.NavigateEvent) and event.payload.transition in FOLLOWED
+
+
 def episode_steps(
     episode: Episode,
     *,
@@ -236,8 +246,12 @@ def episode_steps(
     person: str,
     observer: Observer,
     include: frozenset[Kind],
+    followed_navigations: bool = False,
 ) -> list[StepRow]:
-    """The steps of one episode; ``observer`` is updated with the episode's snapshots."""
+    """The steps of one episode; ``observer`` is updated with the episode's snapshots.
+
+    A navigation that followed from the previous action (transition ``link`` or ``form``)
+    is that action's effect, not a step, unless ``followed_navigations``."""
     steps: list[StepRow] = []
     history: list[str] = []
     start = episode.start_ms
@@ -247,7 +261,7 @@ def episode_steps(
         if isinstance(event, ev.ObserveEvent):
             observer.see(event)
             continue
-        if item.kind not in include:
+        if item.kind not in include or (not followed_navigations and is_followed_navigation(event)):
             continue
         steps.append(
             _step(item, episode, episode_id, person, observer, history, start, element_rows)

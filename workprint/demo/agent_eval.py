@@ -37,7 +37,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin
 
+from sqlalchemy.engine import Engine
+
 from workprint.core.errors import ConfigError
+from workprint.demo._agent_view import RedactedView
 from workprint.demo._recorders import sdk_source
 from workprint.demo.crm.seed import DEMO_PASSWORD
 from workprint.demo.errors import DemoError
@@ -50,6 +53,7 @@ from workprint.train.runner import (
     Policy,
     RunnerConfig,
     RunResult,
+    View,
     baseline_policy,
     model_policy,
     origin_of,
@@ -162,9 +166,10 @@ def run_in_crm(
     *,
     max_steps: int = 25,
     timeout_ms: int = STEP_TIMEOUT_MS,
+    view: View | None = None,
 ) -> RunResult:
     """One run of ``policy`` for ``task_text``, signed in as ``username``, in a fresh context
-    allowed to act on the CRM's origin only."""
+    allowed to act on the CRM's origin only (reading through ``view`` when given)."""
     context = browser.new_context(
         viewport={"width": VIEWPORT["width"], "height": VIEWPORT["height"]},
         locale="en-US",
@@ -175,7 +180,8 @@ def run_in_crm(
         page = context.new_page()
         sign_in(page, crm_url, username)
         config = RunnerConfig(allowed_origins=(origin_of(crm_url),), max_steps=max_steps)
-        return run(BrowserPage(page, timeout_ms=timeout_ms), task_text, policy, config)
+        driver = BrowserPage(page, timeout_ms=timeout_ms)
+        return run(driver, task_text, policy, config, view=view)
     finally:
         context.close()
 
@@ -188,7 +194,8 @@ def wilson(successes: int, trials: int, z: float = Z95) -> dict[str, float | Non
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return {"value": p, "low": max(0.0, centre - half), "high": min(1.0, centre + half)}
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    return {"value": p, "low": round(low, 6), "high": round(high, 6)}
 
 
 def evaluate_tasks(
@@ -199,23 +206,45 @@ def evaluate_tasks(
     policy: Policy,
     *,
     max_steps: int = 25,
+    view: RedactedView | None = None,
 ) -> list[TaskRun]:
     """Each task run once by ``policy`` and judged from the database (already-done tasks
-    are skipped)."""
+    are skipped); each run reads through a fresh session of ``view`` when given."""
     runs: list[TaskRun] = []
     for task in tasks:
         if judge(crm_db, task):
             log.info("agent task skipped family=%s reason=already_done", task.family)
             continue
         user = task.params["user"]
-        result = run_in_crm(browser, crm_url, user, task.text, policy, max_steps=max_steps)
+        result = run_in_crm(
+            browser,
+            crm_url,
+            user,
+            task.text,
+            policy,
+            max_steps=max_steps,
+            view=view.fresh() if view is not None else None,
+        )
         runs.append(TaskRun(task, result, judge(crm_db, task)))
     return runs
 
 
 def _summary(runs: Sequence[TaskRun]) -> dict[str, Any]:
     done = sum(r.success for r in runs)
-    return {"task_sr": wilson(done, len(runs)), "tasks": len(runs), "succeeded": done}
+    families: dict[str, list[int]] = {}
+    stops: dict[str, int] = {}
+    for r in runs:
+        tally = families.setdefault(r.task.family, [0, 0])
+        tally[0] += r.success
+        tally[1] += 1
+        stops[r.result.stop] = stops.get(r.result.stop, 0) + 1
+    return {
+        "task_sr": wilson(done, len(runs)),
+        "tasks": len(runs),
+        "succeeded": done,
+        "by_family": {f: {"succeeded": k, "tasks": n} for f, (k, n) in sorted(families.items())},
+        "stops": dict(sorted(stops.items())),
+    }
 
 
 def evaluate_agent(
@@ -224,18 +253,22 @@ def evaluate_agent(
     crm_db: Path,
     tasks: Sequence[TaskSpec],
     *,
-    baselines: bool = True,
+    baselines: bool | Sequence[str] = True,
     dataset: Path | None = None,
     max_steps: int = 25,
     headless: bool = True,
     policies: Mapping[str, Policy] | None = None,
+    store: Engine | None = None,
 ) -> dict[str, Any]:
     """Task success of the model (and the baselines) on ``tasks`` in the live CRM at
     ``crm_url`` whose database is ``crm_db`` (see the module docstring).
 
-    ``dataset`` (the one the model was trained on) is needed to fit the baselines.
+    ``dataset`` (the one the model was trained on) is needed to fit the baselines;
+    ``baselines`` is all of them (True), none (False) or the names of those to run.
     ``policies`` replaces the model and baselines by named policies (the first is reported
-    as ``agent``), for tests and scripted comparisons.
+    as ``agent``), for tests and scripted comparisons. With the Workprint ``store`` the data
+    came from, every system reads the task and the pages redacted as training data was
+    (:class:`~workprint.demo._agent_view.RedactedView`).
     """
     systems: dict[str, Policy]
     if policies is not None:
@@ -246,7 +279,10 @@ def evaluate_agent(
             if dataset is None:
                 raise ConfigError("the baselines need the dataset the model was trained on")
             train = examples(read_split(open_dataset(dataset), "train"))
+            wanted = None if baselines is True else set(baselines)
             for baseline in all_baselines():
+                if wanted is not None and baseline.name not in wanted:
+                    continue
                 baseline.fit(train)
                 systems[baseline.name] = baseline_policy(baseline)
     if not systems:
@@ -254,11 +290,12 @@ def evaluate_agent(
     usable = [t for t in tasks if t.family not in CHORES]
     names = list(systems)
     out: dict[str, Any] = {"interval": "wilson-95-over-tasks", "baselines": {}}
+    view = RedactedView(store) if store is not None else None
     with chromium(headless=headless) as browser:
         for k, name in enumerate(names):
             share = usable[k :: len(names)]
             runs = evaluate_tasks(
-                browser, crm_url, crm_db, share, systems[name], max_steps=max_steps
+                browser, crm_url, crm_db, share, systems[name], max_steps=max_steps, view=view
             )
             summary = _summary(runs)
             log.info(

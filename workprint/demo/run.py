@@ -138,6 +138,10 @@ class DemoResult:
     events_by_kind: dict[str, int]
     out: Path
     """The folder holding the CRM database, the collector's log (and the store by default)."""
+    crm_url: str
+    """Where the CRM ran (the policy allows this origin; the agent's CRM runs here again)."""
+    redactions: dict[str, int]
+    """Placeholders in the stored events, by entity, whole team."""
 
 
 def _fresh(path: Path) -> None:
@@ -227,15 +231,17 @@ def run_demo(
                     progress=lambda finished, _total: bar.update(job, completed=finished),
                     workers=2,
                 )
-    by_kind = _report(console, engine, result)
+    by_kind, redactions = _report(console, engine, result)
     planned = [t for tasks in plan.values() for t in tasks if t.params["abandon"] == "no"]
     judged = sum(team.judge(crm_db, t) for t in planned)
     console.print(f"the CRM's database shows {judged} of {len(planned)} planned tasks done")
     engine.dispose()
-    return DemoResult(db, crm_db, plan, result, by_kind, out)
+    return DemoResult(db, crm_db, plan, result, by_kind, out, crm_url, redactions)
 
 
-def _report(console: Console, engine: Engine, result: team.TeamResult) -> dict[str, int]:
+def _report(
+    console: Console, engine: Engine, result: team.TeamResult
+) -> tuple[dict[str, int], dict[str, int]]:
     tasks = Table("task family", "done", "abandoned", "failed", title="Tasks, whole team")
     for family in (*team.FAMILIES, *team.CHORES):
         counts = (result.done.get(family, 0), result.abandoned.get(family, 0))
@@ -256,4 +262,4 @@ def _report(console: Console, engine: Engine, result: team.TeamResult) -> dict[s
     for entity, n in redacted.most_common():
         entities.add_row(entity, str(n))
     console.print(entities)
-    return dict(by_kind)
+    return dict(by_kind), dict(redacted)

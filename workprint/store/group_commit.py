@@ -51,8 +51,7 @@ class GroupCommitter:
             if self._closed:
                 raise StoreUnavailable("the store writer is shutting down; retry shortly")
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="group-commit",
-                                                 daemon=True)
+                self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
                 self._thread.start()
             self._queue.put((batch, future))
         return future.result()

@@ -65,8 +65,14 @@ class Features:
     vocab: int
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, crudely ("deals" -> "deal"): enough for labels against tasks."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _overlap(a: Sequence[str], b: set[str]) -> float:
-    return sum(1 for w in a if w in b) / len(a) if a else 0.0
+    """The share of words of ``a`` in ``b`` (which holds words and their stems)."""
+    return sum(1 for w in a if w in b or _stem(w) in b) / len(a) if a else 0.0
 
 
 def _contained(text: str, haystack: str) -> float:
@@ -106,6 +112,7 @@ class Featurizer:
         task = step.task or ""
         tokens = tx.tokenize(task)[: cfg.max_task_tokens]
         task_words = set(tx.words(task))
+        task_words |= {_stem(w) for w in task_words}
         task_norm = tx.normalise(task)
         history = ex.history[-cfg.max_history :]
         typed = {w for a in ex.history if a.op == "TYPE" for w in tx.words(a.value)}

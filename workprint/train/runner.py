@@ -19,6 +19,7 @@ tests a fake). Logs carry counts and reasons only, never task text, names or val
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -141,13 +142,35 @@ def is_secret_element(element: ElementRow) -> bool:
     return attrs is not None and (attrs.type or "").lower() == "password"
 
 
-def observe(raw: Sequence[Any]) -> list[ElementRow]:
-    """The snapshot's elements as dataset rows, through the contract's ``Element`` type."""
+def parse(raw: Sequence[Any]) -> list[ev.Element]:
+    """The snapshot's elements as the contract's ``Element`` type."""
     try:
-        elements = msgspec.convert(list(raw), list[ev.Element])
+        return msgspec.convert(list(raw), list[ev.Element])
     except msgspec.ValidationError as exc:
         raise ActionFailed("the page's snapshot is not in the observe format") from exc
-    return [element_row(e) for e in elements]
+
+
+def observe(raw: Sequence[Any]) -> list[ElementRow]:
+    """The snapshot's elements as dataset rows, through the contract's ``Element`` type."""
+    return [element_row(e) for e in parse(raw)]
+
+
+class View(Protocol):
+    """What the policy may read of the task and the page, and how its values become real
+    text again (the demo's is :class:`workprint.demo._agent_view.RedactedView`: the task and
+    the page redacted exactly as training data was)."""
+
+    def task(self, text: str, url: str | None = None) -> str | None:
+        """The task as the policy reads it (None: nothing of it may be read here)."""
+        ...
+
+    def elements(self, url: str, elements: list[ev.Element]) -> list[ev.Element] | None:
+        """The page's elements as the policy reads them, same order (None: not readable)."""
+        ...
+
+    def reveal(self, value: str) -> str:
+        """A value the policy chose, as the browser must type or select it."""
+        ...
 
 
 def observation(
@@ -231,9 +254,17 @@ def _perform(driver: PageDriver, act: Act, target: ElementRow | None, url: str) 
         raise ActionFailed(f"the runner cannot perform {act.op} here")
 
 
-def run(driver: PageDriver, task: str, policy: Policy, config: RunnerConfig) -> RunResult:
+def run(
+    driver: PageDriver,
+    task: str,
+    policy: Policy,
+    config: RunnerConfig,
+    *,
+    view: View | None = None,
+) -> RunResult:
     """Act on ``driver``'s page for ``task`` until the policy ends, the step limit, or a
-    refusal (see the module docstring)."""
+    refusal (see the module docstring). With a ``view``, the policy reads the task and the
+    page through it, and its values are revealed only to the driver."""
     records: list[StepRecord] = []
     history: list[Action] = []
     last: tuple[str, tuple[ElementRow, ...], Act] | None = None
@@ -242,18 +273,31 @@ def run(driver: PageDriver, task: str, policy: Policy, config: RunnerConfig) -> 
         log.info("agent run ended steps=%d stop=%s", len(records), stop)
         return RunResult(tuple(records), stop, refused, tuple(history))
 
+    seen_task: str | None = task
     for index in range(config.max_steps):
         url = driver.url()
         if not allowed(url, config.allowed_origins):
             return done("refused_origin")
-        elements = observe(driver.elements())
-        act = policy(observation(task, url, elements, history, index))
+        if view is not None and index == 0:
+            seen_task = view.task(task, url)
+        raw = parse(driver.elements())
+        shown = raw if view is None else view.elements(url, raw)
+        if seen_task is None or shown is None or len(shown) != len(raw):
+            return done("refused_origin")
+        elements = [element_row(e) for e in shown]
+        act = policy(observation(seen_task, url, elements, history, index))
         by_eid = {e.eid: e for e in elements}
-        target = by_eid.get(act.eid) if act.eid is not None else None
+        seen = by_eid.get(act.eid) if act.eid is not None else None
+        # The policy chose by eid among what it was shown; the browser acts on the real page.
+        target = (
+            next((element_row(e) for e in raw if e.eid == act.eid), None)
+            if seen is not None and view is not None
+            else seen
+        )
         record = StepRecord(
             index,
             act.op,
-            (tx.element_label(target) or None) if target is not None else None,
+            (tx.element_label(seen) or None) if seen is not None else None,
             target.selector if target is not None else None,
             act.value,
         )
@@ -267,12 +311,17 @@ def run(driver: PageDriver, task: str, policy: Policy, config: RunnerConfig) -> 
             selector = target.selector or ""
             if is_secret_element(target) or (selector and driver.is_secret(selector)):
                 return done("refused_secret", record)
+        real = (
+            act
+            if view is None or act.value is None
+            else dataclasses.replace(act, value=view.reveal(act.value))
+        )
         if act.op == "NAVIGATE" and not allowed(
-            urljoin(url, act.value or ""), config.allowed_origins
+            urljoin(url, real.value or ""), config.allowed_origins
         ):
             return done("refused_origin", record)
         try:
-            _perform(driver, act, target, url)
+            _perform(driver, real, target, url)
         except ActionFailed:
             records.append(record)
             return done("action_failed")
@@ -280,8 +329,8 @@ def run(driver: PageDriver, task: str, policy: Policy, config: RunnerConfig) -> 
         history.append(
             Action(
                 op=act.op,
-                descriptor=tx.descriptor(target) if target is not None else "",
-                selector=target.selector if target is not None else None,
+                descriptor=tx.descriptor(seen) if seen is not None else "",
+                selector=seen.selector if seen is not None else None,
                 value=act.value,
             )
         )
