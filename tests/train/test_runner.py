@@ -289,3 +289,41 @@ def test_a_view_that_withholds_the_page_stops_the_run() -> None:
     page = FakePage()
     result = runner.run(page, "anything", lambda ex: Act("CLICK", 5, None), CONFIG, view=Closed())
     assert result.stop == "refused_origin" and page.done == []
+
+
+def test_ranked_choices_fit_their_elements_and_start_with_the_argmax(
+    tiny_dataset: Path, tmp_path: Path
+) -> None:
+    from workprint.train.predict import fits, predict, rank
+
+    train(tiny_dataset, tmp_path / "m", train_config=TINY_TRAIN, model_config=TINY_MODEL)
+    trained = load_trained(tmp_path / "m")
+    items = examples(read_split(open_dataset(tiny_dataset), "test"))[:20]
+    for ex, best in zip(items, predict(trained, items), strict=True):
+        ranked = rank(trained, ex)
+        assert ranked and len(set(ranked)) == len(ranked)
+        by_eid = {e.eid: e for e in ex.step.obs_elements}
+        for act in ranked:
+            assert fits(act.op, by_eid.get(act.eid) if act.eid is not None else None)
+        if fits(best.op, by_eid.get(best.eid) if best.eid is not None else None):
+            assert ranked[0] == best
+
+
+def test_operations_fit_element_kinds() -> None:
+    from workprint.train.predict import fits
+
+    rows = {e["eid"]: element_row(msgspec.convert(e, ev.Element)) for e in FORM}
+    assert fits("TYPE", rows[1]) and not fits("TYPE", rows[5]) and not fits("TYPE", rows[4])
+    assert fits("SELECT", rows[4]) and not fits("SELECT", rows[1])
+    assert fits("CLICK", rows[5]) and fits("KEY", rows[1])
+    assert fits("NAVIGATE", None) and fits("SCROLL", None) and not fits("CLICK", None)
+    assert not fits("NAVIGATE", rows[0])
+
+
+def test_the_runner_takes_the_next_choice_instead_of_repeating_itself() -> None:
+    page = FakePage()
+    choices = [Act("CLICK", 5, None), Act("CLICK", 0, None)]
+    result = runner.run(page, "save it", lambda ex: choices, CONFIG)
+    # The first choice once, then the second, then nothing new on this page: the end.
+    assert page.done == [("click", "#save"), ("click", "#nav-contacts")]
+    assert result.stop == "end"

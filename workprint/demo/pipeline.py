@@ -77,7 +77,7 @@ QUICK: Final = Sizes(
     tasks_per_person=6, train_steps=500, agent_tasks=8, all_baselines=False, bootstrap=500
 )
 FULL: Final = Sizes(
-    tasks_per_person=12, train_steps=1500, agent_tasks=24, all_baselines=True, bootstrap=1000
+    tasks_per_person=12, train_steps=1500, agent_tasks=16, all_baselines=True, bootstrap=1000
 )
 
 

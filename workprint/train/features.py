@@ -12,6 +12,7 @@ Candidate 0 of every step is "no element" (actions without a target: ``NAVIGATE`
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -26,6 +27,7 @@ from workprint.train.data import NO_VALUE_OPS, TYPE_OPS, Example
 from workprint.train.model import (
     N_ELEMENT_FEATURES,
     N_OPTION_FEATURES,
+    N_SPAN_FEATURES,
     N_TOKEN_FEATURES,
     OPS,
     ModelConfig,
@@ -56,6 +58,10 @@ class Features:
     task_vec: int
     """Row of the task's sentence vector (-1 without a pretrained encoder)."""
     el_vec: list[int]
+    span_hits: list[tuple[tuple[int, ...], tuple[int, ...]]]
+    """For each element, the task tokens just after one of its label words, and the task
+    tokens of a placeholder whose entity the field takes (``<EMAIL_2>`` for an e-mail
+    field): where a value typed into it is likely to be."""
     op: int
     target: int
     start: int
@@ -68,6 +74,36 @@ class Features:
 def _stem(word: str) -> str:
     """A plural's singular, crudely ("deals" -> "deal"): enough for labels against tasks."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_PLACEHOLDER: Final = re.compile(r"<([A-Z][A-Z0-9]*)(?:_[A-Z0-9]+)*_\d+>")
+_LABEL_STOP: Final = frozenset({"and", "or", "the", "a", "of", "to", "name", "search"})
+_ENTITY_WORDS: Final = {"PHONE": ("phone", "tel", "mobile"), "EMAIL": ("email", "mail")}
+WINDOW: Final = 4
+"""Task tokens after a label word that count as "just after" it."""
+
+
+def span_hits(
+    task: str, tokens: Sequence[tx.Token], element: ElementRow
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The tokens of ``task`` just after a word of ``element``'s label (``Subject: "..."``),
+    and those inside a placeholder whose entity suits the field (see :class:`Features`)."""
+    attrs = element.attrs
+    field_words = set(tx.words(tx.element_label(element)))
+    if attrs is not None:
+        for extra in (attrs.type, attrs.name, attrs.id, attrs.placeholder):
+            field_words.update(tx.words(extra))
+    label = {_stem(w) for w in tx.words(tx.element_label(element))} - _LABEL_STOP
+    after: list[int] = []
+    if label:
+        marks = [i for i, t in enumerate(tokens) if _stem(t.text.lower()) in label]
+        after = sorted({j for i in marks for j in range(i + 1, min(i + 1 + WINDOW, len(tokens)))})
+    fitting: list[int] = []
+    for m in _PLACEHOLDER.finditer(task):
+        words = _ENTITY_WORDS.get(m.group(1), (m.group(1).lower(),))
+        if any(w in field_words for w in words):
+            fitting += [i for i, t in enumerate(tokens) if m.start() <= t.start < m.end()]
+    return tuple(after), tuple(fitting)
 
 
 def _overlap(a: Sequence[str], b: set[str]) -> float:
@@ -137,6 +173,7 @@ class Featurizer:
         el_text: list[tuple[int, ...]] = []
         el_kind: list[tuple[int, ...]] = []
         el_feats: list[tuple[float, ...]] = []
+        hits: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
         opt_ids: list[tuple[int, ...]] = []
         opt_owner: list[int] = []
         opt_feats: list[tuple[float, ...]] = []
@@ -150,6 +187,7 @@ class Featurizer:
             opt_scores = [_overlap(tx.words(o), task_words) for o in opts]
             opt_in = [_contained(tx.normalise(o), task_norm) for o in opts]
             y = e.bbox[1] if e.bbox and len(e.bbox) > 1 else 0.0
+            hits.append(span_hits(task, tokens, e))
             el_text.append(self._text(tx.element_text(e), cfg.text_limit))
             el_kind.append(self._text(tx.element_kind(e), 8, "k"))
             el_feats.append(
@@ -192,6 +230,7 @@ class Featurizer:
             options=options,
             task_vec=vec.id(task) if vec is not None else -1,
             el_vec=[vec.id(tx.element_text(e)) for e in elements] if vec is not None else [],
+            span_hits=hits,
             **labels,
         )
 
@@ -278,6 +317,9 @@ class Batch:
     copy: torch.Tensor
     option: torch.Tensor
     vocab: torch.Tensor
+    span_feats: torch.Tensor
+    """``[B, 1 + elements, tokens, N_SPAN_FEATURES]``: :attr:`Features.span_hits` per
+    candidate (candidate 0, no element, has none)."""
     task_vec: torch.Tensor | None = None
     el_vec: torch.Tensor | None = None
 
@@ -329,6 +371,17 @@ def _mask(rows: Sequence[Sequence[object]], min_len: int = 1) -> torch.Tensor:
     return torch.from_numpy(mask)
 
 
+def _span_feats(items: Sequence[Features]) -> torch.Tensor:
+    tokens = max(1, max((len(f.task_ids) for f in items), default=0))
+    candidates = 1 + max(1, max((len(f.span_hits) for f in items), default=0))
+    out = np.zeros((len(items), candidates, tokens, N_SPAN_FEATURES), dtype=np.float32)
+    for b, f in enumerate(items):
+        for i, (after, fitting) in enumerate(f.span_hits):
+            out[b, i + 1, list(after), 0] = 1.0
+            out[b, i + 1, list(fitting), 1] = 1.0
+    return torch.from_numpy(out)
+
+
 def collate(items: Sequence[Features], table: torch.Tensor | None = None) -> Batch:
     """One batch of padded tensors; ``table`` holds the sentence vectors, if any."""
     hist_ops, hist_mask = _ints([f.hist_ops for f in items])
@@ -359,6 +412,7 @@ def collate(items: Sequence[Features], table: torch.Tensor | None = None) -> Bat
         copy=label("copy"),
         option=label("option"),
         vocab=label("vocab"),
+        span_feats=_span_feats(items),
         task_vec=table[label("task_vec")] if table is not None else None,
         el_vec=table[_ints([f.el_vec for f in items])[0]] if table is not None else None,
     )

@@ -47,6 +47,7 @@ OPS: Final = (
 N_ELEMENT_FEATURES: Final = 12
 N_TOKEN_FEATURES: Final = 3
 N_OPTION_FEATURES: Final = 3
+N_SPAN_FEATURES: Final = 2
 _NEG: Final = -1e4
 """Logit of a masked position (finite, so rows with no valid label never make NaN)."""
 
@@ -170,6 +171,8 @@ class NextActionModel(nn.Module):
         self.start_query = nn.Linear(2 * d, d)
         self.end_query = nn.Linear(2 * d, d)
         self.copy_head = _mlp(2 * d, d, 1)
+        self.span_start = nn.Linear(N_SPAN_FEATURES, 1)
+        self.span_end = nn.Linear(N_SPAN_FEATURES, 1)
         self.vocab_head = _mlp(2 * d, d, 1 + cfg.value_vocab)
         self.option_in = nn.Linear(d, d)
         self.option_query = nn.Linear(2 * d, d)
@@ -248,6 +251,10 @@ class NextActionModel(nn.Module):
         scale = 1.0 / math.sqrt(self.cfg.dim)
         start = torch.einsum("btd,bd->bt", enc.tokens, self.start_query(joint)) * scale
         end = torch.einsum("btd,bd->bt", enc.tokens, self.end_query(joint)) * scale
+        hints = batch.span_feats[rows, chosen.clamp(max=batch.span_feats.shape[1] - 1)]
+        hints = hints[:, : start.shape[1]]
+        start = start + self.span_start(hints).squeeze(-1)
+        end = end + self.span_end(hints).squeeze(-1)
         start = start.masked_fill(~batch.task_mask, _NEG)
         end = end.masked_fill(~batch.task_mask, _NEG)
         options = self.option_in(self._bags(batch.opt_ids))
@@ -292,7 +299,13 @@ class NextActionModel(nn.Module):
         """The most likely element, then operation and value parts for it."""
         enc = self.encode(batch)
         chosen = enc.element_logits.argmax(dim=-1)
-        heads = self.heads(enc, batch, chosen)
+        return self.prediction(self.heads(enc, batch, chosen), chosen)
+
+    def prediction(
+        self, heads: Heads, chosen: torch.Tensor, op: torch.Tensor | None = None
+    ) -> Prediction:
+        """The value parts of ``heads`` for the chosen candidates, with the most likely
+        operation (or ``op``, when given)."""
         limit = self.cfg.max_span
         pair = heads.start.unsqueeze(2) + heads.end.unsqueeze(1)  # [B, start, end]
         t = pair.shape[1]
@@ -303,7 +316,7 @@ class NextActionModel(nn.Module):
         flat = pair.masked_fill(~allowed, 2 * _NEG).reshape(pair.shape[0], -1).argmax(dim=-1)
         return Prediction(
             candidate=chosen,
-            op=heads.op.argmax(dim=-1),
+            op=heads.op.argmax(dim=-1) if op is None else op,
             start=flat // t,
             end=flat % t,
             copy=heads.copy > 0,

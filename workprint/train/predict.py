@@ -10,9 +10,11 @@ copy gate says so) for ``TYPE``, the option for ``SELECT``, the vocabulary for t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import torch
 
+from workprint.dataset.format import ElementRow
 from workprint.train import _text as tx
 from workprint.train.checkpoint import Trained
 from workprint.train.data import NO_VALUE_OPS, Example
@@ -69,4 +71,84 @@ def predict(
         for row, feats in enumerate(chunk):
             task = items[start + row].step.task
             out.append(decode(pred, row, feats, task, trained.values))
+    return out
+
+
+_NOT_TEXT: Final = frozenset(
+    {"checkbox", "radio", "file", "submit", "button", "reset", "image", "hidden", "range", "color"}
+)
+
+
+def element_kind(element: ElementRow | None) -> str:
+    """``none`` (no element), ``text`` (a field one types into), ``select`` or ``other``."""
+    if element is None:
+        return "none"
+    tag = (element.tag or "").lower()
+    kind = ((element.attrs.type if element.attrs else None) or "text").lower()
+    if tag == "select" or (element.options and tag != "input"):
+        return "select"
+    if tag == "textarea" or (tag == "input" and kind not in _NOT_TEXT):
+        return "text"
+    if (element.role or "") in ("textbox", "searchbox") and tag not in ("a", "button"):
+        return "text"
+    return "other"
+
+
+def fits(op: str, element: ElementRow | None) -> bool:
+    """Whether ``op`` makes sense on ``element``: typing goes into text fields, choosing
+    into selects, navigating and scrolling need no element, and nothing else goes without."""
+    kind = element_kind(element)
+    if kind == "none":
+        return op in ("NAVIGATE", "SCROLL", "KEY")
+    if op == "TYPE":
+        return kind == "text"
+    if op == "SELECT":
+        return kind == "select"
+    return op not in ("NAVIGATE", "SCROLL", "DRAG")
+
+
+def rank(
+    trained: Trained,
+    example: Example,
+    *,
+    elements: int = 4,
+    ops: int = 2,
+    vectors: SentenceVectors | None = None,
+) -> list[Act]:
+    """The model's next actions for one example, most likely first: the ``elements``
+    likeliest candidates, each with up to ``ops`` operations that :func:`fits` it, scored by
+    the joint log-probability of element and operation. The first is what :func:`predict`
+    would say whenever that fits; the rest let a runner try something else instead of
+    repeating an action that changed nothing."""
+    featurizer = Featurizer(trained.model_config, trained.values, vectors)
+    feats = featurizer.featurize([example])
+    table = vectors.table() if vectors is not None else None
+    model = trained.model
+    dev = next(model.parameters()).device
+    if table is not None:
+        table = table.to(dev)
+    model.eval()
+    batch = collate(feats, table).to(dev)
+    shown = example.step.obs_elements[: trained.model_config.max_elements]
+    scored: list[tuple[float, Act]] = []
+    with torch.no_grad():
+        enc = model.encode(batch)
+        logits = enc.element_logits[0]
+        valid = int((logits > -1e3).sum())
+        top = torch.log_softmax(logits, dim=-1).topk(max(1, min(elements, valid)))
+        for el_lp, cand in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+            chosen = torch.tensor([cand], device=dev)
+            heads = model.heads(enc, batch, chosen)
+            element = shown[cand - 1] if 0 < cand <= len(shown) else None
+            op_lp = torch.log_softmax(heads.op[0], dim=-1)
+            order = [i for i in op_lp.argsort(descending=True).tolist() if fits(OPS[i], element)]
+            for i in order[:ops]:
+                pred = model.prediction(heads, chosen, torch.tensor([i], device=dev))
+                act = decode(pred, 0, feats[0], example.step.task, trained.values)
+                scored.append((el_lp + float(op_lp[i]), act))
+    scored.sort(key=lambda pair: -pair[0])
+    out: list[Act] = []
+    for _, act in scored:
+        if act not in out:
+            out.append(act)
     return out

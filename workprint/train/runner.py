@@ -80,7 +80,9 @@ class PageDriver(Protocol):
     def goto(self, url: str) -> None: ...
 
 
-Policy = Callable[[Example], Act]
+Policy = Callable[[Example], "Act | Sequence[Act]"]
+"""A policy names the next action, or several, best first (the runner takes the first it has
+not already performed on the same page)."""
 """The next action for an example (observation, task and history)."""
 
 
@@ -205,11 +207,11 @@ def observation(
 
 
 def model_policy(trained: Trained) -> Policy:
-    """The trained model as a policy (one example at a time)."""
-    from workprint.train.predict import predict
+    """The trained model as a policy: its ranked choices for one example at a time."""
+    from workprint.train.predict import rank
 
-    def choose(example: Example) -> Act:
-        return predict(trained, [example])[0]
+    def choose(example: Example) -> list[Act]:
+        return rank(trained, example)
 
     return choose
 
@@ -254,6 +256,13 @@ def _perform(driver: PageDriver, act: Act, target: ElementRow | None, url: str) 
         raise ActionFailed(f"the runner cannot perform {act.op} here")
 
 
+def _done_key(
+    url: str, by_eid: dict[int, ElementRow], act: Act
+) -> tuple[str, str, str | None, str | None]:
+    element = by_eid.get(act.eid) if act.eid is not None else None
+    return (url, act.op, element.selector if element is not None else None, act.value)
+
+
 def run(
     driver: PageDriver,
     task: str,
@@ -267,7 +276,7 @@ def run(
     page through it, and its values are revealed only to the driver."""
     records: list[StepRecord] = []
     history: list[Action] = []
-    last: tuple[str, tuple[ElementRow, ...], Act] | None = None
+    performed: set[tuple[str, str, str | None, str | None]] = set()
 
     def done(stop: StopReason, refused: StepRecord | None = None) -> RunResult:
         log.info("agent run ended steps=%d stop=%s", len(records), stop)
@@ -285,8 +294,16 @@ def run(
         if seen_task is None or shown is None or len(shown) != len(raw):
             return done("refused_origin")
         elements = [element_row(e) for e in shown]
-        act = policy(observation(seen_task, url, elements, history, index))
+        choice = policy(observation(seen_task, url, elements, history, index))
         by_eid = {e.eid: e for e in elements}
+        # An action already performed on this page changed nothing worth repeating: take
+        # the policy's next choice, and end when it has none (scrolling on is allowed).
+        ranked = [choice] if isinstance(choice, Act) else list(choice)
+        act = next((a for a in ranked if _done_key(url, by_eid, a) not in performed), None)
+        if act is None:
+            return done("end")
+        if act.op != "SCROLL":
+            performed.add(_done_key(url, by_eid, act))
         seen = by_eid.get(act.eid) if act.eid is not None else None
         # The policy chose by eid among what it was shown; the browser acts on the real page.
         target = (
@@ -303,10 +320,6 @@ def run(
         )
         if act.op in ELEMENT_OPS and (target is None or not target.selector):
             return done("end")
-        state = (url, tuple(elements), act)
-        if state == last:
-            return done("end")
-        last = state
         if act.op in ("TYPE", "SELECT", "KEY") and target is not None:
             selector = target.selector or ""
             if is_secret_element(target) or (selector and driver.is_secret(selector)):
