@@ -546,6 +546,7 @@
   }
   var SCROLL_SETTLE_MS = 300;
   var LINK_WINDOW_MS = 2e3;
+  var LEAVE_WINDOW_MS = 1e4;
   function keyCombo(e) {
     if (e.isComposing || MODIFIER_KEYS.has(e.key) || !e.key || e.key === "Unidentified") return null;
     const command = e.ctrlKey || e.altKey || e.metaKey;
@@ -584,6 +585,24 @@
       this.lastHref = win.location.href;
       this.history = null;
       this.lastLink = null;
+      this.leaving = null;
+    }
+    /** Remember that the page is about to be left for `url` (a link followed, a form sent, a
+     * navigation the browser announced). */
+    leavingFor(url, newTab = false) {
+      if (newTab || !url) return;
+      try {
+        const to = new URL(String(url), this.win.location.href);
+        this.leaving = { sameOrigin: to.origin === this.win.location.origin, at: Date.now() };
+      } catch {
+        this.leaving = null;
+      }
+    }
+    /** True when the page is being left for another page of its own origin (whose SDK will
+     * send this tab's queue): decided by the last link, form or navigation seen. */
+    leavingForSameOrigin() {
+      const l = this.leaving;
+      return Boolean(l && l.sameOrigin && Date.now() - l.at < LEAVE_WINDOW_MS);
     }
     on(target, type, fn) {
       const handler = (e) => {
@@ -617,6 +636,9 @@
       this.patchHistory();
       const nav = win.navigation;
       if (nav && typeof nav.addEventListener === "function") {
+        this.on(nav, "navigate", (e) => {
+          if (e && e.destination && !e.destination.sameDocument) this.leavingFor(e.destination.url);
+        });
         this.on(nav, "currententrychange", (e) => {
           const type = e && e.navigationType;
           this.navigated(type === "traverse" ? "back_forward" : type === "reload" ? "reload" : "history");
@@ -676,6 +698,9 @@
       const el = actionable(raw);
       if (kind === "click" && el.tagName.toLowerCase() === "a" && el.href) {
         this.lastLink = { href: String(el.href), at: Date.now() };
+        const target = (el.getAttribute("target") || "").toLowerCase();
+        const newTab = target && target !== "_self" || e.ctrlKey || e.metaKey || e.shiftKey;
+        this.leavingFor(el.href, newTab);
       }
       this.sink.emit(kind, { target: this.sink.describe(el) });
     }
@@ -752,6 +777,10 @@
     submit(e) {
       const form = this.resolve(e);
       if (!form) return;
+      const submitter = e.submitter;
+      const action = submitter && submitter.getAttribute("formaction") || form.getAttribute("action") || this.win.location.href;
+      const target = (submitter && submitter.getAttribute("formtarget") || form.getAttribute("target") || "").toLowerCase();
+      this.leavingFor(action, Boolean(target && target !== "_self"));
       this.sink.emit("submit", { target: this.sink.describe(form) });
     }
     scrolled(e) {
@@ -2601,6 +2630,27 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       this.pending = 0;
       this.recentRecords = /* @__PURE__ */ new Map();
       this.known = { count: 0, bytes: 0 };
+      this.inflight = /* @__PURE__ */ new Map();
+      this.inflightKey = 0;
+      this.onStored = null;
+    }
+    /** Events handed to `append` and not yet stored (oldest first): what a page being unloaded
+     * would lose, since its storage transactions may never complete. */
+    inflightEvents() {
+      return [...this.inflight.values()];
+    }
+    /** The ids among `eventIds` of events in the queue now. */
+    async present(eventIds) {
+      const wanted = new Set(eventIds);
+      const found = /* @__PURE__ */ new Set();
+      await this.backend.run(
+        "readonly",
+        (tx) => tx.walk((record) => {
+          if (wanted.has(record.event.event_id)) found.add(record.event.event_id);
+          return found.size === wanted.size ? "stop" : "next";
+        })
+      );
+      return found;
     }
     /**
      * Queue `event` (its `seq` is set here). A `gap` event whose payload has no range yet (a
@@ -2608,9 +2658,16 @@ button:focus-visible { outline: 2px solid #93c5fd; }
      */
     append(event) {
       this.pending += 1;
+      this.inflightKey += 1;
+      const key = this.inflightKey;
+      this.inflight.set(key, event);
       const done = this.tail.then(() => this.backend.run("readwrite", (tx) => this.appendIn(tx, event)));
       this.tail = done.catch(() => void 0);
-      return done.finally(() => {
+      return done.then((result) => {
+        this.inflight.delete(key);
+        if (this.onStored) this.onStored(event);
+        return result;
+      }).finally(() => {
         this.pending -= 1;
       });
     }
@@ -2717,13 +2774,19 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       return this.tail;
     }
     /** Events this tab queued and the collector has not yet acknowledged, oldest first, up to
-     * `maxBytes` of JSON (for the synchronous page-hide beacon). */
-    recent(maxBytes) {
+     * `maxBytes` of JSON (for the synchronous page-hide beacon); with `afterId`, only those
+     * queued after the record of that id. */
+    recent(maxBytes, afterId = 0) {
+      return this.recentRecordsAfter(maxBytes, afterId).map((r) => r.event);
+    }
+    /** Like `recent`, as queue records (`{id, seq, size, event}`). */
+    recentRecordsAfter(maxBytes, afterId = 0) {
       const out = [];
       let bytes = 0;
       for (const record of this.recentRecords.values()) {
+        if (record.id <= afterId) continue;
         if (bytes + record.size > maxBytes) break;
-        out.push(record.event);
+        out.push(record);
         bytes += record.size;
       }
       return out;
@@ -3101,11 +3164,15 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       this.onChange();
       return { kind: "dropped" };
     }
-    /** Repeat this tab's unacknowledged events through `sendBeacon` (page hide); true if handed over. */
+    /** Repeat this tab's unacknowledged events through `sendBeacon` (page hide); true if handed
+     * over. Each event goes into at most one beacon of this tab: the beacon only hurries along
+     * what the queue keeps anyway (a page hidden twice, say a tab switch and then its close,
+     * does not send the same snapshot twice). */
     beacon() {
       if (!this.sendBeacon || this.blocked) return false;
-      const events = this.queue.recent(BEACON_LIMIT);
-      if (!events.length) return false;
+      const records = this.queue.recentRecordsAfter(BEACON_LIMIT, this.beaconedUpTo ?? 0);
+      if (!records.length) return false;
+      const events = records.map((r) => r.event);
       const batch = {
         batch_id: uuid7(),
         sent_at: new Date(this.clock.now()).toISOString(),
@@ -3114,7 +3181,9 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       };
       const blob = new Blob([JSON.stringify({ token: this.token, batch })], { type: "text/plain" });
       try {
-        return this.sendBeacon(`${this.endpoint}/v1/ingest/beacon`, blob);
+        const sent = this.sendBeacon(`${this.endpoint}/v1/ingest/beacon`, blob);
+        if (sent) this.beaconedUpTo = records[records.length - 1].id;
+        return sent;
       } catch {
         return false;
       }
@@ -3130,6 +3199,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   }
 
   // src/recorder.js
+  var STASH_PREFIX = "workprint:stash:";
+  var STASH_MAX = 200;
   var OUTCOMES = /* @__PURE__ */ new Set(["done", "abandoned", "failed"]);
   var RETRY_MS = [2e3, 5e3, 15e3, 6e4, 3e5];
   function navigationType(win) {
@@ -3202,7 +3273,9 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       this.listen(this.win, "storage", (e) => {
         if (e.key === PAUSED_KEY) this.setPaused(e.newValue === "1", false);
       });
+      this.queue.onStored = (event) => this.unstash(event.event_id);
       await this.queue.usage().catch(() => void 0);
+      await this.restoreStash().catch(() => void 0);
       await this.connect();
       this.every(this.config.policyRefreshMs, () => this.blocked ? void 0 : this.connect(false));
       return this.state();
@@ -3396,7 +3469,56 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     hidden() {
       if (this.capture) this.capture.flushScroll();
       this.saveVault();
+      this.stash();
+      if (this.capture && this.capture.leavingForSameOrigin()) return;
       if (this.transport) this.transport.beacon();
+    }
+    // ------------------------------------------------------------------------- stash
+    get stashKey() {
+      return `${STASH_PREFIX}${this.tokenKey}`;
+    }
+    readStash() {
+      try {
+        const events = JSON.parse(this.win.localStorage.getItem(this.stashKey) || "[]");
+        return Array.isArray(events) ? events : [];
+      } catch {
+        return [];
+      }
+    }
+    writeStash(events) {
+      try {
+        if (events.length) this.win.localStorage.setItem(this.stashKey, JSON.stringify(events));
+        else this.win.localStorage.removeItem(this.stashKey);
+      } catch {
+      }
+    }
+    /** Page hide: events not yet in IndexedDB (the click that is unloading this page, say) are
+     * kept synchronously in localStorage, already redacted, for the next page of this origin. */
+    stash() {
+      const events = this.queue ? this.queue.inflightEvents() : [];
+      if (!events.length) return;
+      const prior = this.readStash();
+      const known = new Set(prior.map((e) => e.event_id));
+      this.writeStash(prior.concat(events.filter((e) => !known.has(e.event_id))).slice(-STASH_MAX));
+      this.stashed = true;
+    }
+    /** An event stored after all (the page lived on): out of the stash, never queued twice. */
+    unstash(eventId) {
+      if (!this.stashed) return;
+      const prior = this.readStash();
+      const rest = prior.filter((e) => e.event_id !== eventId);
+      if (rest.length !== prior.length) this.writeStash(rest);
+      this.stashed = rest.length > 0;
+    }
+    /** Start-up: queue what an earlier page of this origin stashed and did not store. */
+    async restoreStash() {
+      const events = this.readStash();
+      if (!events.length) return;
+      this.writeStash([]);
+      const present = await this.queue.present(events.map((e) => e.event_id));
+      for (const event of events) {
+        if (!present.has(event.event_id)) await this.queue.append(event);
+      }
     }
     // ------------------------------------------------------------------------- events
     observeNow() {

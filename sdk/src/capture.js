@@ -23,6 +23,7 @@ function isTextField(el) {
 }
 const SCROLL_SETTLE_MS = 300;
 const LINK_WINDOW_MS = 2000;
+const LEAVE_WINDOW_MS = 10000;
 
 /** The canonical name of a shortcut or special key (`ctrl+s`, `shift+Tab`), or null. */
 export function keyCombo(e) {
@@ -65,6 +66,26 @@ export class Capture {
     this.lastHref = win.location.href;
     this.history = null;
     this.lastLink = null;
+    this.leaving = null;
+  }
+
+  /** Remember that the page is about to be left for `url` (a link followed, a form sent, a
+   * navigation the browser announced). */
+  leavingFor(url, newTab = false) {
+    if (newTab || !url) return;
+    try {
+      const to = new URL(String(url), this.win.location.href);
+      this.leaving = { sameOrigin: to.origin === this.win.location.origin, at: Date.now() };
+    } catch {
+      this.leaving = null;
+    }
+  }
+
+  /** True when the page is being left for another page of its own origin (whose SDK will
+   * send this tab's queue): decided by the last link, form or navigation seen. */
+  leavingForSameOrigin() {
+    const l = this.leaving;
+    return Boolean(l && l.sameOrigin && Date.now() - l.at < LEAVE_WINDOW_MS);
   }
 
   on(target, type, fn) {
@@ -102,6 +123,9 @@ export class Capture {
     // the Navigation API (Chromium) reports them to every world.
     const nav = win.navigation;
     if (nav && typeof nav.addEventListener === "function") {
+      this.on(nav, "navigate", (e) => {
+        if (e && e.destination && !e.destination.sameDocument) this.leavingFor(e.destination.url);
+      });
       this.on(nav, "currententrychange", (e) => {
         const type = e && e.navigationType;
         this.navigated(type === "traverse" ? "back_forward" : type === "reload" ? "reload" : "history");
@@ -167,6 +191,9 @@ export class Capture {
     const el = actionable(raw);
     if (kind === "click" && el.tagName.toLowerCase() === "a" && el.href) {
       this.lastLink = { href: String(el.href), at: Date.now() };
+      const target = (el.getAttribute("target") || "").toLowerCase();
+      const newTab = (target && target !== "_self") || e.ctrlKey || e.metaKey || e.shiftKey;
+      this.leavingFor(el.href, newTab);
     }
     this.sink.emit(kind, { target: this.sink.describe(el) });
   }
@@ -252,6 +279,10 @@ export class Capture {
   submit(e) {
     const form = this.resolve(e);
     if (!form) return;
+    const submitter = e.submitter;
+    const action = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action") || this.win.location.href;
+    const target = ((submitter && submitter.getAttribute("formtarget")) || form.getAttribute("target") || "").toLowerCase();
+    this.leavingFor(action, Boolean(target && target !== "_self"));
     this.sink.emit("submit", { target: this.sink.describe(form) });
   }
 

@@ -107,6 +107,28 @@ export class Queue {
     this.pending = 0;
     this.recentRecords = new Map();
     this.known = { count: 0, bytes: 0 };
+    this.inflight = new Map();
+    this.inflightKey = 0;
+    this.onStored = null;
+  }
+
+  /** Events handed to `append` and not yet stored (oldest first): what a page being unloaded
+   * would lose, since its storage transactions may never complete. */
+  inflightEvents() {
+    return [...this.inflight.values()];
+  }
+
+  /** The ids among `eventIds` of events in the queue now. */
+  async present(eventIds) {
+    const wanted = new Set(eventIds);
+    const found = new Set();
+    await this.backend.run("readonly", (tx) =>
+      tx.walk((record) => {
+        if (wanted.has(record.event.event_id)) found.add(record.event.event_id);
+        return found.size === wanted.size ? "stop" : "next";
+      }),
+    );
+    return found;
   }
 
   /**
@@ -115,11 +137,20 @@ export class Queue {
    */
   append(event) {
     this.pending += 1;
+    this.inflightKey += 1;
+    const key = this.inflightKey;
+    this.inflight.set(key, event);
     const done = this.tail.then(() => this.backend.run("readwrite", (tx) => this.appendIn(tx, event)));
     this.tail = done.catch(() => undefined);
-    return done.finally(() => {
-      this.pending -= 1;
-    });
+    return done
+      .then((result) => {
+        this.inflight.delete(key);
+        if (this.onStored) this.onStored(event);
+        return result;
+      })
+      .finally(() => {
+        this.pending -= 1;
+      });
   }
 
   async appendIn(tx, event) {
@@ -231,13 +262,20 @@ export class Queue {
   }
 
   /** Events this tab queued and the collector has not yet acknowledged, oldest first, up to
-   * `maxBytes` of JSON (for the synchronous page-hide beacon). */
-  recent(maxBytes) {
+   * `maxBytes` of JSON (for the synchronous page-hide beacon); with `afterId`, only those
+   * queued after the record of that id. */
+  recent(maxBytes, afterId = 0) {
+    return this.recentRecordsAfter(maxBytes, afterId).map((r) => r.event);
+  }
+
+  /** Like `recent`, as queue records (`{id, seq, size, event}`). */
+  recentRecordsAfter(maxBytes, afterId = 0) {
     const out = [];
     let bytes = 0;
     for (const record of this.recentRecords.values()) {
+      if (record.id <= afterId) continue;
       if (bytes + record.size > maxBytes) break;
-      out.push(record.event);
+      out.push(record);
       bytes += record.size;
     }
     return out;

@@ -26,6 +26,9 @@ import { INTERACTIVE, describe, isSensitive } from "./target.js";
 import { Transport } from "./transport.js";
 import { uuid7 } from "./uuid.js";
 
+const STASH_PREFIX = "workprint:stash:";
+const STASH_MAX = 200;
+
 const OUTCOMES = new Set(["done", "abandoned", "failed"]);
 const RETRY_MS = [2000, 5000, 15000, 60000, 300000];
 
@@ -103,7 +106,9 @@ export class Recorder {
     this.listen(this.win, "storage", (e) => {
       if (e.key === PAUSED_KEY) this.setPaused(e.newValue === "1", false);
     });
+    this.queue.onStored = (event) => this.unstash(event.event_id);
     await this.queue.usage().catch(() => undefined);
+    await this.restoreStash().catch(() => undefined);
     await this.connect();
     this.every(this.config.policyRefreshMs, () => (this.blocked ? undefined : this.connect(false)));
     return this.state();
@@ -321,7 +326,66 @@ export class Recorder {
   hidden() {
     if (this.capture) this.capture.flushScroll();
     this.saveVault();
+    this.stash();
+    // Left for another page of this origin: that page's SDK sends the queue (compressed);
+    // a beacon would only send the same events again, uncompressed.
+    if (this.capture && this.capture.leavingForSameOrigin()) return;
     if (this.transport) this.transport.beacon();
+  }
+
+  // ------------------------------------------------------------------------- stash
+
+  get stashKey() {
+    return `${STASH_PREFIX}${this.tokenKey}`;
+  }
+
+  readStash() {
+    try {
+      const events = JSON.parse(this.win.localStorage.getItem(this.stashKey) || "[]");
+      return Array.isArray(events) ? events : [];
+    } catch {
+      return [];
+    }
+  }
+
+  writeStash(events) {
+    try {
+      if (events.length) this.win.localStorage.setItem(this.stashKey, JSON.stringify(events));
+      else this.win.localStorage.removeItem(this.stashKey);
+    } catch {
+      // storage unavailable or full: the events stay only where they were
+    }
+  }
+
+  /** Page hide: events not yet in IndexedDB (the click that is unloading this page, say) are
+   * kept synchronously in localStorage, already redacted, for the next page of this origin. */
+  stash() {
+    const events = this.queue ? this.queue.inflightEvents() : [];
+    if (!events.length) return;
+    const prior = this.readStash();
+    const known = new Set(prior.map((e) => e.event_id));
+    this.writeStash(prior.concat(events.filter((e) => !known.has(e.event_id))).slice(-STASH_MAX));
+    this.stashed = true;
+  }
+
+  /** An event stored after all (the page lived on): out of the stash, never queued twice. */
+  unstash(eventId) {
+    if (!this.stashed) return;
+    const prior = this.readStash();
+    const rest = prior.filter((e) => e.event_id !== eventId);
+    if (rest.length !== prior.length) this.writeStash(rest);
+    this.stashed = rest.length > 0;
+  }
+
+  /** Start-up: queue what an earlier page of this origin stashed and did not store. */
+  async restoreStash() {
+    const events = this.readStash();
+    if (!events.length) return;
+    this.writeStash([]);
+    const present = await this.queue.present(events.map((e) => e.event_id));
+    for (const event of events) {
+      if (!present.has(event.event_id)) await this.queue.append(event);
+    }
   }
 
   // ------------------------------------------------------------------------- events

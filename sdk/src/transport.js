@@ -16,7 +16,9 @@
  *   check `GET /v1/device` again from time to time.
  *
  * The page-hide beacon (`POST /v1/ingest/beacon` through `navigator.sendBeacon`) repeats what
- * this tab has queued; those events stay queued, and the collector drops repeats by event id.
+ * this tab has queued and not beaconed before; those events stay queued, and the collector
+ * drops repeats by event id. The recorder skips it when the page is left for another page of
+ * the same origin: that page's SDK sends the queue, compressed.
  */
 
 import { uuid7 } from "./uuid.js";
@@ -300,11 +302,15 @@ export class Transport {
     return { kind: "dropped" };
   }
 
-  /** Repeat this tab's unacknowledged events through `sendBeacon` (page hide); true if handed over. */
+  /** Repeat this tab's unacknowledged events through `sendBeacon` (page hide); true if handed
+   * over. Each event goes into at most one beacon of this tab: the beacon only hurries along
+   * what the queue keeps anyway (a page hidden twice, say a tab switch and then its close,
+   * does not send the same snapshot twice). */
   beacon() {
     if (!this.sendBeacon || this.blocked) return false;
-    const events = this.queue.recent(BEACON_LIMIT);
-    if (!events.length) return false;
+    const records = this.queue.recentRecordsAfter(BEACON_LIMIT, this.beaconedUpTo ?? 0);
+    if (!records.length) return false;
+    const events = records.map((r) => r.event);
     const batch = {
       batch_id: uuid7(),
       sent_at: new Date(this.clock.now()).toISOString(),
@@ -313,7 +319,9 @@ export class Transport {
     };
     const blob = new Blob([JSON.stringify({ token: this.token, batch })], { type: "text/plain" });
     try {
-      return this.sendBeacon(`${this.endpoint}/v1/ingest/beacon`, blob);
+      const sent = this.sendBeacon(`${this.endpoint}/v1/ingest/beacon`, blob);
+      if (sent) this.beaconedUpTo = records[records.length - 1].id;
+      return sent;
     } catch {
       return false;
     }

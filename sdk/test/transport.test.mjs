@@ -315,3 +315,19 @@ test("the beacon repeats this tab's unacknowledged events as text/plain with the
   assert.deepEqual(body.batch.events.map((e) => e.seq), [1, 2, 3]);
   assert.equal((await queue.usage()).count, 3, "beaconed events stay queued");
 });
+
+test("each event goes into at most one beacon of a tab; a refused beacon is retried", async () => {
+  const beacons = [];
+  let accept = false;
+  const sendBeacon = (url, blob) => (accept ? (beacons.push(blob), true) : false);
+  const { transport, add } = await setup(ok, { sendBeacon });
+  await add(2);
+  assert.equal(transport.beacon(), false, "the browser refused it");
+  accept = true;
+  assert.equal(transport.beacon(), true);
+  assert.equal(transport.beacon(), false, "nothing new: no second beacon");
+  await add(1);
+  assert.equal(transport.beacon(), true);
+  const seqs = await Promise.all(beacons.map(async (b) => JSON.parse(await b.text()).batch.events.map((e) => e.seq)));
+  assert.deepEqual(seqs, [[1, 2], [3]]);
+});

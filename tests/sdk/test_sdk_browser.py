@@ -318,3 +318,34 @@ def test_a_revoked_device_stops_capture_and_keeps_the_queue(
     assert state["lastError"] == {"status": 410, "code": "device_revoked"}
     assert state["mode"] == "off"
     assert tab.page.locator("workprint-indicator").count() == 0
+
+
+def test_a_beacon_only_when_leaving_the_origin_and_nothing_is_lost(
+    sdk_world: World, open_tab: Any
+) -> None:
+    device = sdk_world.enroll()
+    # No timed flush: whatever reaches the collector before the end came by beacon.
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin, flushIntervalMs=600_000)
+    page = tab.page
+    away = f"{sdk_world.unlisted.origin}/form.html"
+    page.goto(f"{sdk_world.redacted.origin}/leave.html?away={away}")
+    _ready(tab, "redacted")
+    page.click("#same")  # another page of this origin: its SDK sends the queue, no beacon
+    page.wait_for_url("**/form.html")
+    _ready(tab, "redacted")
+    page.locator("button.counter").nth(0).click()
+    assert tab.posted_to("/v1/ingest/beacon") == []
+    page.evaluate("away => { location.href = away; }", away)  # leaving the origin: a beacon
+    page.wait_for_url(away)
+    page.wait_for_timeout(500)
+    # (The browser does not show beacons to the test's request listener: the store does.)
+    beaconed = sdk_world.events(device.device_id)
+    assert [e["kind"] for e in beaconed if e["kind"] != "observe"] == ["navigate", "click"]
+    # Back on the origin: the queue in IndexedDB delivers the rest, nothing twice.
+    page.goto(f"{sdk_world.redacted.origin}/leave.html")
+    _ready(tab, "redacted")
+    assert _flush(tab)["queued"] == 0
+    events = sdk_world.events(device.device_id)
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert len([e for e in _by_kind(events, "click") if _selector(e) == "#same"]) == 1
+    assert list_gaps(sdk_world.engine, device.device_id) == []
