@@ -787,6 +787,7 @@
       const t = e.target;
       const el = t === this.doc || t === this.doc.documentElement || t === this.doc.body ? null : t;
       if (el && (el.nodeType !== 1 || this.sink.isOwn(el))) return;
+      if (el && el.tagName.toLowerCase() === "input") return;
       const key = el ?? this.doc;
       const pos = el ? [el.scrollLeft, el.scrollTop] : [this.win.scrollX, this.win.scrollY];
       const last = this.scrollPositions.get(key) ?? pos;
@@ -1103,6 +1104,10 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var URL_SECRET_SUFFIXES = ["token", "secret", "password", "passwd", "signature", "apikey", "accesskey", "secretkey", "privatekey", "sessionid", "sessid", "credential", "credentials"];
   var IBAN_LENGTHS = { "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30 };
   var CARD_ISSUERS = [[4, 4, [13, 16, 19]], [51, 55, [16]], [2221, 2720, [16]], [34, 34, [15]], [37, 37, [15]], [300, 305, [14, 15, 16, 17, 18, 19]], [3095, 3095, [14, 15, 16, 17, 18, 19]], [36, 36, [14, 15, 16, 17, 18, 19]], [38, 39, [14, 15, 16, 17, 18, 19]], [6011, 6011, [16, 17, 18, 19]], [644, 649, [16, 17, 18, 19]], [65, 65, [16, 17, 18, 19]], [3528, 3589, [16, 17, 18, 19]], [2131, 2131, [15]], [1800, 1800, [15]], [62, 62, [16, 17, 18, 19]], [81, 82, [16]], [2200, 2204, [16, 17, 18, 19]], [50, 50, [12, 13, 14, 15, 16, 17, 18, 19]], [56, 69, [12, 13, 14, 15, 16, 17, 18, 19]], [60, 60, [16]], [9792, 9792, [16]]];
+  var CARD_CUES = ["cards?", "credit", "debit", "visa", "master ?card", "amex", "american express", "maestro", "discover", "jcb", "diners", "union ?pay", "rupay", "cc", "ccn", "cc#", "pan", "kreditkarte", "karte", "carte", "cb", "tarjeta", "cart[ãa]o", "carta", "kaart", "creditcard", "betaalpas", "pinpas", "bankkarte", "girocard"];
+  var RECORD_WORDS = ["order", "invoice", "inv", "ref", "reference", "po", "ticket", "case", "tracking", "shipment", "booking", "confirmation", "transaction", "txn", "receipt", "bestellung", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling", "factuur"];
+  var PHONE_WORDS = "phones?|tel|mobile|mob|cell|fax|call|ring|sms|whatsapp|ph|reach|reachable|telefon|handy|mobil|mobilnummer|rufnummer|erreichbar|anrufen|t[ée]l[ée]phone|t[ée]l|portable|joindre|joignable|appeler|m[óo]vil|tel[ée]fono|llamar|ll[áa]mame|celular|telefone|ligar|mobiel|telefoon|bereikbaar|bellen|cellulare|chiamare|chiamami";
+  var WEAK_PHONE_WORDS = "text|contact|number";
   var EMAIL_NOT_TLDS = ["bmp", "css", "gif", "ico", "jpeg", "jpg", "js", "json", "map", "md", "mjs", "png", "svg", "tif", "tiff", "ts", "txt", "webp"];
   var SSN_DUMMIES = ["078051120", "123456789", "219099999"];
   var NINO_BAD_PREFIXES = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"];
@@ -1262,6 +1267,15 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     return h;
   }
 
+  // src/detect/_context.js
+  var RECORD_LABEL = new RegExp(
+    `\\b(?:${RECORD_WORDS.join("|")})(?: ?(?:no\\.?|nr\\.?|number|id|#))?[ ]?[:#]?[ ]?$`,
+    "i"
+  );
+  function labelledAsRecord(text, start) {
+    return RECORD_LABEL.test(text.slice(Math.max(0, start - 24), start));
+  }
+
   // src/detect/_text.js
   var ALNUM = /^[\p{L}\p{N}]$/u;
   var ALPHA = /^\p{L}$/u;
@@ -1300,6 +1314,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var CANDIDATE = /(?<![\p{L}\p{N}_.,\-])[0-9]+(?:[ \-][0-9]+)*/gu;
   var GROUP = /[0-9]+/g;
   var ISSUERS = CARD_ISSUERS.map(([lo, hi, lengths]) => [lo, hi, new Set(lengths), String(lo).length]);
+  var CUE = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${CARD_CUES.join("|")})(?![\\p{L}\\p{N}_])`, "iu");
+  var CUE_WINDOW = 32;
   var MIN_DIGITS = 12;
   var MAX_DIGITS = 19;
   var name = "card";
@@ -1346,7 +1362,10 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     const digits = text.slice(start, end).replace(/[ \-]/g, "");
     if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return null;
     if (digits.length < 13 && !whole) return null;
-    if (!(issuerKnown(digits) && luhnOk(digits))) return null;
+    if (!luhnOk(digits) || digits === digits[0].repeat(digits.length)) return null;
+    if (near(text, start, CUE, CUE_WINDOW)) return span(start, end, "CARD", 1);
+    if (nGroups === 1 && labelledAsRecord(text, start)) return null;
+    if (!issuerKnown(digits)) return null;
     return span(start, end, "CARD", nGroups > 1 ? 1 : 0.9);
   }
   function decimalAfter(text, end) {
@@ -1521,7 +1540,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var OMOCODIA = { L: "0", M: "1", N: "2", P: "3", Q: "4", R: "5", S: "6", T: "7", U: "8", V: "9" };
   var SSN_DUMMY = new Set(SSN_DUMMIES);
   var NINO_BAD = new Set(NINO_BAD_PREFIXES);
-  var CUE_WINDOW = 40;
+  var CUE_WINDOW2 = 40;
   var cue = (words) => new RegExp(`\\b(?:${words})\\b`, "i");
   var NOT_RECORD_ID = [
     "order",
@@ -1542,6 +1561,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     "build",
     "item"
   ].map((w) => `(?<!${w}[ \\-_])`).join("");
+  var GENERIC_ID_CUE = /(?<![\p{L}\p{N}_\-])(?<![\p{L}\p{N}_\-] )(?:id|id[ \-]?(?:no\.?|nr\.?|number|#)|identification(?: number| no\.?)?|national id(?: number| no\.?)?|identity(?: card)? (?:number|no\.?))[ ]?[:#=]?[ ]?$/iu;
   function ssnOk(d) {
     const area = d.slice(0, 3);
     return area !== "000" && area !== "666" && area[0] !== "9" && d.slice(3, 5) !== "00" && d.slice(5) !== "0000" && !SSN_DUMMY.has(d);
@@ -1560,7 +1580,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       pattern: /[0-9]{3}([ \-]?)[0-9]{2}\1[0-9]{4}(?![\p{L}\p{N}_\-])/gu,
       valid: ssnOk,
       cue: cue("ssn|ss#|social security(?: number| no)?|soc\\.? ?sec\\.?"),
-      cueRule: "bare"
+      cueRule: "bare",
+      genericCue: GENERIC_ID_CUE
     },
     {
       entity: "NINO",
@@ -1573,6 +1594,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       entity: "NATIONAL_ID",
       pattern: /[0-9]{4}(?:\.?[0-9]{2}\.?[0-9]{3})(?![\p{L}\p{N}_\-]|\.[0-9])/gu,
       valid: bsnOk,
+      checksum: true,
       cue: cue(
         `bsn|bsn-?nummer|burgerservicenummer|sofi-?nummer|citizen service number|persoonsnummer|identiteitsnummer|${NOT_RECORD_ID}id(?:-?nummer)?`
       ),
@@ -1596,6 +1618,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       entity: "NATIONAL_ID",
       pattern: /[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}(?![\p{L}\p{N}_\-])/gu,
       valid: steuerIdOk,
+      checksum: true,
       cue: cue("steuer-?id|steuer-?identifikationsnummer|identifikationsnummer|idnr|tin|tax id"),
       cueRule: "bare"
     },
@@ -1603,6 +1626,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       entity: "NATIONAL_ID",
       pattern: /[2-9][0-9]{3}([ \-]?)[0-9]{4}\1[0-9]{4}(?![\p{L}\p{N}_\-])/gu,
       valid: (d) => !"01".includes(d[0]) && verhoeffOk(d),
+      checksum: true,
       cue: cue("aadhaa?r|uidai|uid"),
       cueRule: "bare"
     },
@@ -1610,6 +1634,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       entity: "NATIONAL_ID",
       pattern: /[0-9]{3}(?:\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{8})(?![\p{L}\p{N}_\-])/gu,
       valid: cpfOk,
+      checksum: true,
       cue: cue("cpf"),
       cueRule: "bare"
     }
@@ -1641,10 +1666,16 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     const raw = m[0];
     const compact = raw.replace(/[ .\-]/g, "").toUpperCase();
     if (!rule.valid(compact)) return null;
-    const cued = rule.cue !== null && near(text, start, rule.cue, CUE_WINDOW);
-    const needsCue = rule.cueRule === "always" || rule.cueRule === "bare" && compact === raw.toUpperCase();
-    if (needsCue && !cued) return null;
-    return span(start, end, rule.entity, cued ? 1 : 0.85);
+    if (rule.cue !== null && near(text, start, rule.cue, CUE_WINDOW2)) return span(start, end, rule.entity, 1);
+    const formatted = compact !== raw.toUpperCase();
+    const needsCue = rule.cueRule === "always" || rule.cueRule === "bare" && !formatted;
+    if (!needsCue) {
+      if (!formatted && /^[0-9]+$/.test(raw) && labelledAsRecord(text, start)) return null;
+      return span(start, end, rule.entity, formatted ? 0.95 : 0.85);
+    }
+    const generic = rule.genericCue !== void 0 && near(text, start, rule.genericCue, CUE_WINDOW2);
+    const alone = rule.checksum === true && text.slice(0, start).trim() === "" && text.slice(end).trim() === "";
+    return generic || alone ? span(start, end, rule.entity, 0.9) : null;
   }
   function cfDigitsBad(cf) {
     const day = Number(
@@ -1659,7 +1690,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     find: () => find6,
     name: () => name6
   });
-  var CANDIDATE2 = /(?<![\p{L}\p{N}_+#$€£¥.,/\-])(?:\+ ?|\b00)?(?:\([0-9]{1,5}\) ?)?[0-9]+(?:(?:[ .\-/]| ?\([0-9]{1,5}\) ?)[0-9]+)*/gu;
+  var CANDIDATE2 = /(?<![\p{L}\p{N}_+#$€£¥.,/\-])(?:\+ ?|\b00)?(?:\([0-9]{1,5}\)[ \-]?)?[0-9]+(?:(?:[ .\-/]| ?\([0-9]{1,5}\)[ \-]?)[0-9]+)*/gu;
   var GROUP2 = /\(?[0-9]+\)?/g;
   var NON_DIGIT = /[^0-9]+/g;
   var MAX_GROUPS = 8;
@@ -1671,7 +1702,10 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var URL2 = /(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,31}:\/\/[^\s<>"']+/gi;
   var ESCAPE = /%(?:2B|20|28|29)/i;
   var UNESCAPE = { "%2B": "+", "%20": " ", "%28": "(", "%29": ")" };
-  var CUE = /\b(?:phone|tel|mobile|mob|cell|fax|call|ring|sms|text|whatsapp|contact|number|ph|telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone|rufnummer|mobiel|telefoon|cellulare)\b/i;
+  var CUE2 = new RegExp(`\\b(?:${PHONE_WORDS}|${WEAK_PHONE_WORDS})\\b`, "i");
+  var STRONG_CUE = new RegExp(`\\b(?:${PHONE_WORDS})\\b`, "i");
+  var NANP_LAYOUT = /^(?:1[ .\-])?(?:\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[.\-]|[2-9][0-9]{2}([.\-])[2-9][0-9]{2}\1)[0-9]{4}$/;
+  var CEP = /^[0-9]{5}-[0-9]{3}$/;
   var NOT_A_PHONE_CUE = /\b(?:order|invoice|ticket|case|ref|reference|id|sku|serial|tracking|acct|po|version|build|release|isbn|batch|lot)\s*(?:no\.?|number|nr\.?|#|:)?\s*#?\s*$/i;
   var NANP = /^1?[2-9][0-9]{2}[2-9][0-9]{6}$/;
   var name6 = "phone";
@@ -1708,6 +1742,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       if (digitsOf(raw).length < 7 || looksLikeOtherNumber(raw)) continue;
       if (NOT_A_PHONE_CUE.test(text.slice(Math.max(0, start - 24), start))) continue;
       let found = windows(text, start, end);
+      if (!found.length && announced(text, start, end, ext !== null)) found = [span(start, end, "PHONE", 0.85)];
       if (ext !== null) {
         const extEnd = end + ext[0].length;
         found = found.map((f) => f.end === end ? span(f.start, extEnd, f.entity, f.score) : f);
@@ -1748,6 +1783,13 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     }
     return found;
   }
+  function announced(text, start, end, extension) {
+    const raw = text.slice(start, end);
+    const digits = digitsOf(raw);
+    const n = digits.startsWith("00") ? digits.length - 2 : digits.length;
+    if (n < 8 || n > 15 || looksLikeOtherNumber(raw)) return false;
+    return extension || NANP_LAYOUT.test(raw) || near(text, start, STRONG_CUE, 30);
+  }
   function plausible(digits, intl) {
     if (intl || digits.startsWith("00")) return digits.length >= 8 && digits.length <= 17;
     return digits.length >= 7 && digits.length <= 13;
@@ -1762,9 +1804,12 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       return ok ? span(start, end, "PHONE", 1) : null;
     }
     const formatted = !/^[0-9]+$/.test(raw);
-    const cued = near(text, start, CUE, 30);
-    if (!formatted && !cued) return null;
+    const cued = near(text, start, CUE2, 30);
     const n = digits.length;
+    if (!formatted && !cued) {
+      const trunkOnly = n >= 9 && n <= 12 && digits[0] === "0" && digits[1] !== "0";
+      return trunkOnly ? span(start, end, "PHONE", 0.8) : null;
+    }
     const trunk = digits[0] === "0" && digits[1] !== "0" && n >= 8 && n <= 12;
     const nanp = NANP.test(digits);
     const grouped = formatted && n >= 9 && n <= 11;
@@ -1807,7 +1852,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     return end + 1 < text.length && ".,:".includes(text[end]) && /[0-9]/.test(text[end + 1]);
   }
   function looksLikeOtherNumber(raw) {
-    if (ISO_DATE.test(raw) || isDate(raw)) return true;
+    if (ISO_DATE.test(raw) || isDate(raw) || CEP.test(raw)) return true;
     if (raw.includes(".")) {
       const parts = raw.replace(/^\++/, "").split(".");
       if (parts.some((p) => p.replace(/^[() ]+|[() ]+$/g, "").length < 2)) return true;
@@ -2036,10 +2081,12 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     for (const c of chars) best = Math.max(best, text.lastIndexOf(c, before - 1));
     return best;
   }
+  var URL_REACH = 4096;
   function inUrl(text, index) {
-    const tokenStart = lastIndexOfAny(text, ` 	
-"'<>`, index) + 1;
-    const head = text.slice(tokenStart, index);
+    const lo = Math.max(0, index - URL_REACH);
+    const back = text.slice(lo, index);
+    const head = back.slice(lastIndexOfAny(back, ` 	
+"'<>`, back.length) + 1);
     return head.includes("://") && (head.includes("?") || head.includes("#"));
   }
   function urlParamValue(text, start) {

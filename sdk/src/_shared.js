@@ -31,6 +31,18 @@ export const IBAN_LENGTHS = {"AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "
 /** [first prefix, last prefix, allowed lengths] per issuer range (detectors/card.py). */
 export const CARD_ISSUERS = [[4, 4, [13, 16, 19]], [51, 55, [16]], [2221, 2720, [16]], [34, 34, [15]], [37, 37, [15]], [300, 305, [14, 15, 16, 17, 18, 19]], [3095, 3095, [14, 15, 16, 17, 18, 19]], [36, 36, [14, 15, 16, 17, 18, 19]], [38, 39, [14, 15, 16, 17, 18, 19]], [6011, 6011, [16, 17, 18, 19]], [644, 649, [16, 17, 18, 19]], [65, 65, [16, 17, 18, 19]], [3528, 3589, [16, 17, 18, 19]], [2131, 2131, [15]], [1800, 1800, [15]], [62, 62, [16, 17, 18, 19]], [81, 82, [16]], [2200, 2204, [16, 17, 18, 19]], [50, 50, [12, 13, 14, 15, 16, 17, 18, 19]], [56, 69, [12, 13, 14, 15, 16, 17, 18, 19]], [60, 60, [16]], [9792, 9792, [16]]];
 
+/** Words that announce a card number, regex alternatives (detectors/card.py). */
+export const CARD_CUES = ["cards?", "credit", "debit", "visa", "master ?card", "amex", "american express", "maestro", "discover", "jcb", "diners", "union ?pay", "rupay", "cc", "ccn", "cc#", "pan", "kreditkarte", "karte", "carte", "cb", "tarjeta", "cart[\u00e3a]o", "carta", "kaart", "creditcard", "betaalpas", "pinpas", "bankkarte", "girocard"];
+
+/** Words whose number right after them is a record's (detectors/_context.py). */
+export const RECORD_WORDS = ["order", "invoice", "inv", "ref", "reference", "po", "ticket", "case", "tracking", "shipment", "booking", "confirmation", "transaction", "txn", "receipt", "bestellung", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling", "factuur"];
+
+/** Words that announce a phone number, regex alternatives (detectors/phone.py). */
+export const PHONE_WORDS = "phones?|tel|mobile|mob|cell|fax|call|ring|sms|whatsapp|ph|reach|reachable|telefon|handy|mobil|mobilnummer|rufnummer|erreichbar|anrufen|t[\u00e9e]l[\u00e9e]phone|t[\u00e9e]l|portable|joindre|joignable|appeler|m[\u00f3o]vil|tel[\u00e9e]fono|llamar|ll[\u00e1a]mame|celular|telefone|ligar|mobiel|telefoon|bereikbaar|bellen|cellulare|chiamare|chiamami";
+
+/** Words that only make a bare run worth checking (detectors/phone.py). */
+export const WEAK_PHONE_WORDS = "text|contact|number";
+
 /** Final labels that are file extensions, not domains (detectors/email.py). */
 export const EMAIL_NOT_TLDS = ["bmp", "css", "gif", "ico", "jpeg", "jpg", "js", "json", "map", "md", "mjs", "png", "svg", "tif", "tiff", "ts", "txt", "webp"];
 

@@ -290,6 +290,8 @@ export class Capture {
     const t = e.target;
     const el = t === this.doc || t === this.doc.documentElement || t === this.doc.body ? null : t;
     if (el && (el.nodeType !== 1 || this.sink.isOwn(el))) return;
+    // A single-line field scrolls its own text as the caret moves: typing, not scrolling.
+    if (el && el.tagName.toLowerCase() === "input") return;
     const key = el ?? this.doc;
     const pos = el ? [el.scrollLeft, el.scrollTop] : [this.win.scrollX, this.win.scrollY];
     const last = this.scrollPositions.get(key) ?? pos;

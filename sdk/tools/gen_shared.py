@@ -17,7 +17,16 @@ import sys
 from pathlib import Path
 
 from workprint.core.events import TEXT_FIELDS
-from workprint.privacy.detectors import card, email, iban, national_id, secrets, url_credentials
+from workprint.privacy.detectors import (
+    _context,
+    card,
+    email,
+    iban,
+    national_id,
+    phone,
+    secrets,
+    url_credentials,
+)
 
 TARGET = Path(__file__).resolve().parents[1] / "src" / "_shared.js"
 
@@ -103,6 +112,26 @@ def render() -> str:
             "CARD_ISSUERS",
             "[first prefix, last prefix, allowed lengths] per issuer range (detectors/card.py).",
             [[lo, hi, sorted(lengths)] for lo, hi, lengths in card._IINS],
+        ),
+        (
+            "CARD_CUES",
+            "Words that announce a card number, regex alternatives (detectors/card.py).",
+            list(card.CARD_CUES),
+        ),
+        (
+            "RECORD_WORDS",
+            "Words whose number right after them is a record's (detectors/_context.py).",
+            list(_context.RECORD_WORDS),
+        ),
+        (
+            "PHONE_WORDS",
+            "Words that announce a phone number, regex alternatives (detectors/phone.py).",
+            phone.PHONE_WORDS,
+        ),
+        (
+            "WEAK_PHONE_WORDS",
+            "Words that only make a bare run worth checking (detectors/phone.py).",
+            phone.WEAK_PHONE_WORDS,
         ),
         (
             "EMAIL_NOT_TLDS",

@@ -1,17 +1,22 @@
 /**
  * Payment card numbers (port of `workprint/privacy/detectors/card.py`): 12 to 19 digits in
- * groups separated by spaces or dashes, a known issuer prefix for the length, a valid Luhn
- * digit. When a run of groups is longer than a card, the longest valid run of whole groups is
- * taken; a 12-digit Maestro only as a whole number.
+ * groups separated by spaces or dashes, a valid Luhn digit, and either a known issuer prefix
+ * for the length or a card word just before the number (`card`, `Visa`, `Kreditkarte`...).
+ * When a run of groups is longer than a card, the longest valid run of whole groups is taken;
+ * a 12-digit Maestro only as a whole number. Not cards: one repeated digit, and a bare run
+ * labelled by a record word (`Order 6468980275290539`) with no card word before it.
  */
 
-import { CARD_ISSUERS } from "../_shared.js";
+import { CARD_CUES, CARD_ISSUERS } from "../_shared.js";
 import { luhnOk } from "./_checksums.js";
-import { findIter, isAlnumAt, span } from "./_text.js";
+import { labelledAsRecord } from "./_context.js";
+import { findIter, isAlnumAt, near, span } from "./_text.js";
 
 const CANDIDATE = /(?<![\p{L}\p{N}_.,\-])[0-9]+(?:[ \-][0-9]+)*/gu;
 const GROUP = /[0-9]+/g;
 const ISSUERS = CARD_ISSUERS.map(([lo, hi, lengths]) => [lo, hi, new Set(lengths), String(lo).length]);
+const CUE = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${CARD_CUES.join("|")})(?![\\p{L}\\p{N}_])`, "iu");
+const CUE_WINDOW = 32;
 const MIN_DIGITS = 12;
 const MAX_DIGITS = 19;
 
@@ -65,7 +70,10 @@ function check(text, start, end, nGroups, whole) {
   const digits = text.slice(start, end).replace(/[ \-]/g, "");
   if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return null;
   if (digits.length < 13 && !whole) return null;
-  if (!(issuerKnown(digits) && luhnOk(digits))) return null;
+  if (!luhnOk(digits) || digits === digits[0].repeat(digits.length)) return null;
+  if (near(text, start, CUE, CUE_WINDOW)) return span(start, end, "CARD", 1.0);
+  if (nGroups === 1 && labelledAsRecord(text, start)) return null;
+  if (!issuerKnown(digits)) return null;
   return span(start, end, "CARD", nGroups > 1 ? 1.0 : 0.9);
 }
 

@@ -2,7 +2,10 @@
  * National identity and tax numbers (port of `workprint/privacy/detectors/national_id.py`),
  * each validated by its structure or check digits: US SSN, UK NINO, NL BSN (always with a
  * cue), ES DNI/NIE, FR NIR, DE Steuer-ID, IN Aadhaar, BR CPF, IT codice fiscale. A bare run of
- * digits counts for the SSN, Steuer-ID, Aadhaar and CPF only next to its cue word.
+ * digits counts for the SSN, Steuer-ID, Aadhaar and CPF only next to its cue word, a plain `ID`
+ * label for the SSN, or (for numbers with check digits) when it is the whole text. Scores: 1.0
+ * with the document's cue, 0.95 in its own separators, 0.9 with a generic cue or alone, 0.85
+ * otherwise; a bare number that a record word labels (`invoice 238349555077978`) is dropped.
  */
 
 import { NINO_BAD_PREFIXES, SSN_DUMMIES } from "../_shared.js";
@@ -15,6 +18,7 @@ import {
   steuerIdOk,
   verhoeffOk,
 } from "./_checksums.js";
+import { labelledAsRecord } from "./_context.js";
 import { findIter, isAlnum, isAlnumAt, near, span } from "./_text.js";
 
 const CF =
@@ -32,6 +36,10 @@ const NOT_RECORD_ID = [
 ]
   .map((w) => `(?<!${w}[ \\-_])`)
   .join("");
+
+/** An identity-number label right before the number (`ID`, `ID no.:`, `national ID`). */
+const GENERIC_ID_CUE =
+  /(?<![\p{L}\p{N}_\-])(?<![\p{L}\p{N}_\-] )(?:id|id[ \-]?(?:no\.?|nr\.?|number|#)|identification(?: number| no\.?)?|national id(?: number| no\.?)?|identity(?: card)? (?:number|no\.?))[ ]?[:#=]?[ ]?$/iu;
 
 function ssnOk(d) {
   const area = d.slice(0, 3);
@@ -63,6 +71,7 @@ const RULES = [
     valid: ssnOk,
     cue: cue("ssn|ss#|social security(?: number| no)?|soc\\.? ?sec\\.?"),
     cueRule: "bare",
+    genericCue: GENERIC_ID_CUE,
   },
   {
     entity: "NINO",
@@ -75,6 +84,7 @@ const RULES = [
     entity: "NATIONAL_ID",
     pattern: /[0-9]{4}(?:\.?[0-9]{2}\.?[0-9]{3})(?![\p{L}\p{N}_\-]|\.[0-9])/gu,
     valid: bsnOk,
+    checksum: true,
     cue: cue(
       "bsn|bsn-?nummer|burgerservicenummer|sofi-?nummer|citizen service number|" +
         `persoonsnummer|identiteitsnummer|${NOT_RECORD_ID}id(?:-?nummer)?`,
@@ -99,6 +109,7 @@ const RULES = [
     entity: "NATIONAL_ID",
     pattern: /[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}(?![\p{L}\p{N}_\-])/gu,
     valid: steuerIdOk,
+    checksum: true,
     cue: cue("steuer-?id|steuer-?identifikationsnummer|identifikationsnummer|idnr|tin|tax id"),
     cueRule: "bare",
   },
@@ -106,6 +117,7 @@ const RULES = [
     entity: "NATIONAL_ID",
     pattern: /[2-9][0-9]{3}([ \-]?)[0-9]{4}\1[0-9]{4}(?![\p{L}\p{N}_\-])/gu,
     valid: (d) => !"01".includes(d[0]) && verhoeffOk(d),
+    checksum: true,
     cue: cue("aadhaa?r|uidai|uid"),
     cueRule: "bare",
   },
@@ -113,6 +125,7 @@ const RULES = [
     entity: "NATIONAL_ID",
     pattern: /[0-9]{3}(?:\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{8})(?![\p{L}\p{N}_\-])/gu,
     valid: cpfOk,
+    checksum: true,
     cue: cue("cpf"),
     cueRule: "bare",
   },
@@ -149,10 +162,16 @@ function check(text, rule, m) {
   const raw = m[0];
   const compact = raw.replace(/[ .\-]/g, "").toUpperCase();
   if (!rule.valid(compact)) return null;
-  const cued = rule.cue !== null && near(text, start, rule.cue, CUE_WINDOW);
-  const needsCue = rule.cueRule === "always" || (rule.cueRule === "bare" && compact === raw.toUpperCase());
-  if (needsCue && !cued) return null;
-  return span(start, end, rule.entity, cued ? 1.0 : 0.85);
+  if (rule.cue !== null && near(text, start, rule.cue, CUE_WINDOW)) return span(start, end, rule.entity, 1.0);
+  const formatted = compact !== raw.toUpperCase();
+  const needsCue = rule.cueRule === "always" || (rule.cueRule === "bare" && !formatted);
+  if (!needsCue) {
+    if (!formatted && /^[0-9]+$/.test(raw) && labelledAsRecord(text, start)) return null;
+    return span(start, end, rule.entity, formatted ? 0.95 : 0.85);
+  }
+  const generic = rule.genericCue !== undefined && near(text, start, rule.genericCue, CUE_WINDOW);
+  const alone = rule.checksum === true && text.slice(0, start).trim() === "" && text.slice(end).trim() === "";
+  return generic || alone ? span(start, end, rule.entity, 0.9) : null;
 }
 
 function cfDigitsBad(cf) {

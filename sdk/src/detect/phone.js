@@ -7,16 +7,22 @@
  * - `+` or `00`: 8 to 15 digits after it, the country code not starting with 0;
  * - national, formatted: 8 to 12 digits starting with the trunk `0`, a North American number
  *   (`(415) 555-2671`), or 9 to 11 digits in groups;
- * - a bare run of digits only with a cue word (`tel`, `phone`, `call`, ...) just before it.
+ * - a bare run of digits with a cue word (`tel`, `phone`, `call`, ...) just before it, or of
+ *   9 to 12 digits opening with a single trunk `0` (`0612345678`);
+ * - whatever the shape, 8 to 15 digits announced by a phone word (`mobile`, `reach her at`;
+ *   not `number`), an extension, or the `415-555-2671` layout.
+ *
+ * Brazilian postcodes (`01310-100`) are not phone numbers.
  *
  * It may over-redact (a grouped account number can look like a phone), never the reverse on
  * purpose. Numbers percent-encoded in URLs (`%2B44%2020...`) are decoded before the search.
  */
 
+import { PHONE_WORDS, WEAK_PHONE_WORDS } from "../_shared.js";
 import { findIter, isAlnumAt, matchAt, near, span } from "./_text.js";
 
 const CANDIDATE =
-  /(?<![\p{L}\p{N}_+#$€£¥.,/\-])(?:\+ ?|\b00)?(?:\([0-9]{1,5}\) ?)?[0-9]+(?:(?:[ .\-/]| ?\([0-9]{1,5}\) ?)[0-9]+)*/gu;
+  /(?<![\p{L}\p{N}_+#$€£¥.,/\-])(?:\+ ?|\b00)?(?:\([0-9]{1,5}\)[ \-]?)?[0-9]+(?:(?:[ .\-/]| ?\([0-9]{1,5}\)[ \-]?)[0-9]+)*/gu;
 const GROUP = /\(?[0-9]+\)?/g;
 const NON_DIGIT = /[^0-9]+/g;
 const MAX_GROUPS = 8;
@@ -28,8 +34,10 @@ const EXTENSION = /(?: ?(?:x|ext\.?|extension) ?[0-9]{1,6})(?![\p{L}\p{N}_]|[.,]
 const URL = /(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,31}:\/\/[^\s<>"']+/gi;
 const ESCAPE = /%(?:2B|20|28|29)/i;
 const UNESCAPE = { "%2B": "+", "%20": " ", "%28": "(", "%29": ")" };
-const CUE =
-  /\b(?:phone|tel|mobile|mob|cell|fax|call|ring|sms|text|whatsapp|contact|number|ph|telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone|rufnummer|mobiel|telefoon|cellulare)\b/i;
+const CUE = new RegExp(`\\b(?:${PHONE_WORDS}|${WEAK_PHONE_WORDS})\\b`, "i");
+const STRONG_CUE = new RegExp(`\\b(?:${PHONE_WORDS})\\b`, "i");
+const NANP_LAYOUT = /^(?:1[ .\-])?(?:\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[.\-]|[2-9][0-9]{2}([.\-])[2-9][0-9]{2}\1)[0-9]{4}$/;
+const CEP = /^[0-9]{5}-[0-9]{3}$/;
 const NOT_A_PHONE_CUE =
   /\b(?:order|invoice|ticket|case|ref|reference|id|sku|serial|tracking|acct|po|version|build|release|isbn|batch|lot)\s*(?:no\.?|number|nr\.?|#|:)?\s*#?\s*$/i;
 const NANP = /^1?[2-9][0-9]{2}[2-9][0-9]{6}$/;
@@ -72,6 +80,7 @@ function findPlain(text) {
     if (digitsOf(raw).length < 7 || looksLikeOtherNumber(raw)) continue;
     if (NOT_A_PHONE_CUE.test(text.slice(Math.max(0, start - 24), start))) continue;
     let found = windows(text, start, end);
+    if (!found.length && announced(text, start, end, ext !== null)) found = [span(start, end, "PHONE", 0.85)];
     if (ext !== null) {
       const extEnd = end + ext[0].length;
       found = found.map((f) => (f.end === end ? span(f.start, extEnd, f.entity, f.score) : f));
@@ -114,6 +123,15 @@ function windows(text, start, end) {
   return found;
 }
 
+/** A phone word before it, an extension after it, or the North American layout; 8 to 15 digits. */
+function announced(text, start, end, extension) {
+  const raw = text.slice(start, end);
+  const digits = digitsOf(raw);
+  const n = digits.startsWith("00") ? digits.length - 2 : digits.length;
+  if (n < 8 || n > 15 || looksLikeOtherNumber(raw)) return false;
+  return extension || NANP_LAYOUT.test(raw) || near(text, start, STRONG_CUE, 30);
+}
+
 function plausible(digits, intl) {
   if (intl || digits.startsWith("00")) return digits.length >= 8 && digits.length <= 17;
   return digits.length >= 7 && digits.length <= 13;
@@ -130,8 +148,11 @@ function check(text, start, end) {
   }
   const formatted = !/^[0-9]+$/.test(raw);
   const cued = near(text, start, CUE, 30);
-  if (!formatted && !cued) return null;
   const n = digits.length;
+  if (!formatted && !cued) {
+    const trunkOnly = n >= 9 && n <= 12 && digits[0] === "0" && digits[1] !== "0";
+    return trunkOnly ? span(start, end, "PHONE", 0.8) : null;
+  }
   const trunk = digits[0] === "0" && digits[1] !== "0" && n >= 8 && n <= 12;
   const nanp = NANP.test(digits);
   const grouped = formatted && n >= 9 && n <= 11;
@@ -179,7 +200,7 @@ function continuesNumber(text, end) {
 }
 
 function looksLikeOtherNumber(raw) {
-  if (ISO_DATE.test(raw) || isDate(raw)) return true;
+  if (ISO_DATE.test(raw) || isDate(raw) || CEP.test(raw)) return true;
   if (raw.includes(".")) {
     const parts = raw.replace(/^\++/, "").split(".");
     if (parts.some((p) => p.replace(/^[() ]+|[() ]+$/g, "").length < 2)) return true;

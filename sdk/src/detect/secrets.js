@@ -199,10 +199,17 @@ function lastIndexOfAny(text, chars, before) {
   return best;
 }
 
-/** True when `index` is in the query or fragment of a URL (`://` earlier, no space). */
+/** How far back `inUrl` looks for the URL's `://` (bounds the cost per parameter). */
+const URL_REACH = 4096;
+
+/**
+ * True when `index` is in the query or fragment of a URL (`://` earlier, no space), looking at
+ * most `URL_REACH` characters back, as Python's `_in_url` does.
+ */
 function inUrl(text, index) {
-  const tokenStart = lastIndexOfAny(text, " \t\n\"'<>", index) + 1;
-  const head = text.slice(tokenStart, index);
+  const lo = Math.max(0, index - URL_REACH);
+  const back = text.slice(lo, index);
+  const head = back.slice(lastIndexOfAny(back, " \t\n\"'<>", back.length) + 1);
   return head.includes("://") && (head.includes("?") || head.includes("#"));
 }
 

@@ -39,6 +39,17 @@ POSITIVES = [
     pytest.param(
         "order paid with card 4111 1111 1111 1111", [(21, 40, "CARD")], id="order-then-card-cue"
     ),
+    pytest.param(
+        "from card 3501 1665 6121 8741.", [(10, 29, "CARD")], id="issuer-unknown-with-card-word"
+    ),
+    pytest.param("Kreditkarte: 3595415679048665", [(13, 29, "CARD")], id="issuer-unknown-karte"),
+    pytest.param("card 0604 4582 1048", [(5, 19, "CARD")], id="twelve-digits-with-card-word"),
+    pytest.param("visa 4222222222222", [(5, 18, "CARD")], id="visa-13-with-card-word"),
+    pytest.param("order 4111 1111 1111 1111", [(6, 25, "CARD")], id="grouped-after-order"),
+    pytest.param(
+        "order 123 paid with card 4111111111111111", [(25, 41, "CARD")], id="record-then-card"
+    ),
+    pytest.param("4111111111111111 order", [(0, 16, "CARD")], id="record-word-after"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -59,6 +70,15 @@ NEGATIVES = [
     pytest.param("400000000002", id="visa-prefix-12-digits"),
     pytest.param("51000000000008", id="mastercard-prefix-14-digits"),
     pytest.param("1800000000000000", id="jcb-1800-16-digits"),
+    pytest.param("3501 1665 6121 8741", id="issuer-unknown-no-card-word"),
+    pytest.param("card 3501 1665 6121 8742", id="card-word-luhn-fails"),
+    pytest.param("card 0000 0000 0000 0000", id="card-word-one-repeated-digit"),
+    pytest.param("Invoice 5699406614879 due", id="ean-13-after-invoice"),
+    pytest.param("Order 6468980275290539 shipped", id="order-number-passes-luhn"),
+    pytest.param("invoice no. 5105105105105100", id="invoice-no-passes-luhn"),
+    pytest.param("ref: 4111111111111111", id="ref-passes-luhn"),
+    pytest.param("PO 671461431270", id="po-12-digits"),
+    pytest.param("Bestellung Nr. 5555555555554444", id="bestellung-nr"),
 ]
 """Texts in which the detector must find nothing."""
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workprint.core.errors import ConfigError
 from workprint.privacy.detectors import find_all
@@ -56,6 +59,20 @@ POSITIVES = [
         [(23, 43, "PHONE")],
         id="url-encoded-parens",
     ),
+    pytest.param("0612345678", [(0, 10, "PHONE")], id="nl-mobile-bare-trunk-zero"),
+    pytest.param("customer 04018782727", [(9, 20, "PHONE")], id="de-bare-trunk-zero"),
+    pytest.param("(020)-1234567", [(0, 13, "PHONE")], id="nl-area-in-parens-then-dash"),
+    pytest.param("0031 (020)-1234567", [(0, 18, "PHONE")], id="nl-00-area-in-parens-dash"),
+    pytest.param("+44 115 496 0525", [(0, 16, "PHONE")], id="gb-e164-reserved-drama-range"),
+    pytest.param("+31 6 1234 5678", [(0, 15, "PHONE")], id="nl-e164"),
+    pytest.param("Reach her at 3407343311 or", [(13, 23, "PHONE")], id="it-bare-reach-cue"),
+    pytest.param("call 400-873-3812", [(5, 17, "PHONE")], id="us-unassigned-area-with-cue"),
+    pytest.param("583-981-8629", [(0, 12, "PHONE")], id="us-unassigned-area-nanp-layout"),
+    pytest.param("(583) 981-8629", [(0, 14, "PHONE")], id="us-unassigned-area-parens"),
+    pytest.param("on file: 578-346-3100x3338.", [(9, 26, "PHONE")], id="us-invalid-with-extension"),
+    pytest.param("mobile (00981) 93474", [(7, 20, "PHONE")], id="malformed-with-cue"),
+    pytest.param("Mobil: 0022345316", [(7, 17, "PHONE")], id="malformed-bare-with-cue"),
+    pytest.param("téléphone 0376781441", [(10, 20, "PHONE")], id="fr-bare-cue"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -84,7 +101,19 @@ NEGATIVES = [
     pytest.param("ISBN 978-3-16-148410-0", id="isbn"),
     pytest.param("call 555 1234", id="short-number"),
     pytest.param("3471234567", id="it-mobile-bare-no-cue"),
-    pytest.param("0612345678", id="nl-mobile-bare-no-cue"),
+    pytest.param("00612345678", id="bare-double-zero-no-cue"),
+    pytest.param("Merge: 0739669 de036da", id="all-digit-short-commit-hash"),
+    pytest.param("Vila Paraíso, 06657759 Nogueira", id="br-postcode-without-dash"),
+    pytest.param("call 555 1234", id="short-number-with-cue"),
+    pytest.param("mobile 12 34", id="too-short-with-cue"),
+    pytest.param("tel 1234567890123456", id="too-long-with-cue"),
+    pytest.param("Telefon 2024-03-15", id="date-after-cue"),
+    pytest.param("CEP 01310-100", id="br-postcode"),
+    pytest.param("Rua Augusta 500, 01304-001 Sao Paulo", id="br-postcode-in-address"),
+    pytest.param("contact 4008733812", id="invalid-after-weak-cue"),
+    pytest.param("number 2117954133", id="invalid-after-number"),
+    pytest.param("4008733812", id="invalid-bare-no-cue"),
+    pytest.param("400 873 3812", id="invalid-spaced-no-cue"),
     pytest.param("order 3471234567", id="it-digits-after-order"),
     pytest.param("1920x1080", id="resolution"),
     pytest.param("request_id=07707622-1630-466e-948a-0d1e2f3a4b5c", id="uuid-digits-first"),
@@ -117,3 +146,30 @@ def test_unknown_region_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as info:
         PhoneDetector(regions=("US", "XX"))
     assert info.value.code == "config_invalid"
+
+
+_TYPES = [getattr(phonenumbers.PhoneNumberType, t) for t in ("FIXED_LINE", "MOBILE", "TOLL_FREE")]
+
+
+@pytest.mark.parametrize("region", DETECTOR.regions)
+def test_the_parse_filter_keeps_every_example_number(region: str) -> None:
+    (resolved,) = [r for r in DETECTOR._regions if r.code == region]
+    for kind in _TYPES:
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        digits = "".join(ch for ch in national if ch.isdigit())
+        assert resolved.may_be_valid(digits), (region, kind)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(DETECTOR.regions), st.text("0123456789", min_size=7, max_size=17))
+def test_the_parse_filter_never_drops_a_valid_number(region: str, digits: str) -> None:
+    (resolved,) = [r for r in DETECTOR._regions if r.code == region]
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(digits, region))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if valid:
+        assert resolved.may_be_valid(digits)

@@ -6,6 +6,22 @@ import math
 import re
 from collections import Counter
 
+RECORD_WORDS: tuple[str, ...] = (
+    "order", "invoice", "inv", "ref", "reference", "po", "ticket", "case", "tracking",
+    "shipment", "booking", "confirmation", "transaction", "txn", "receipt", "bestellung",
+    "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling",
+    "factuur",
+)  # fmt: skip
+"""Words whose number right after them is a record number (an order's, an invoice's)."""
+_RECORD_LABEL = re.compile(
+    r"(?i)\b(?:" + "|".join(RECORD_WORDS) + r")(?: ?(?:no\.?|nr\.?|number|id|#))?[ ]?[:#]?[ ]?$"
+)
+
+
+def labelled_as_record(text: str, start: int) -> bool:
+    """True when a record word labels the number at ``start`` (``Order 123``, ``ref: 123``)."""
+    return _RECORD_LABEL.search(text, max(0, start - 24), start) is not None
+
 
 def near(text: str, start: int, cue: re.Pattern[str], before: int = 40) -> bool:
     """True when ``cue`` occurs within the ``before`` characters ahead of ``start``."""

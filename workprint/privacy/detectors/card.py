@@ -1,14 +1,23 @@
-"""Payment card numbers (PANs): 12 to 19 digits, a known issuer prefix, a valid Luhn digit.
+"""Payment card numbers (PANs): 12 to 19 digits, a valid Luhn digit, an issuer or a cue.
 
 Digits may be grouped with spaces or dashes (``4111 1111 1111 1111``, ``3782-822463-10005``).
 When a run of groups is longer than a card (a quantity typed just before the number, two
-numbers in a row), the longest valid run of whole groups is taken. Not cards: numbers that
-fail Luhn, numbers with no issuer's prefix or the wrong length for it (``0000 0000 0000
-0000`` passes Luhn but no issuer starts with 0), and a group glued to letters or decimals
-(``4111111111111111a``; in ``4111 1111 1111 1111 0A`` the card is the first four groups).
-A number right after ``order``, ``invoice``, ``ref``, ``id`` and similar (with or without
-``no.``, ``#`` or ``:``) is not a card. A
-12-digit number (Maestro only) must be the whole run of groups, never part of a longer one
+numbers in a row), the longest valid run of whole groups is taken. Without a cue, a number
+must carry a known issuer's prefix for its length (:data:`_IINS`). Issuer tables go stale
+(Mastercard's 2-series arrived in 2017; networks take new ranges), so a number announced by
+a card word (:data:`CARD_CUES`: ``card``, ``Visa``, ``Kreditkarte``, ``tarjeta``...) just
+before it needs only Luhn: ``card 3501 1665 6121 8741`` is redacted although no issuer table
+lists ``3501``.
+
+Not cards: numbers that fail Luhn; without a cue, numbers with no issuer's prefix or the
+wrong length for it (``0000 0000 0000 0000`` passes Luhn but no issuer starts with 0); a
+number of one repeated digit, even with a cue; a group glued to letters or decimals
+(``4111111111111111a``; in ``4111 1111 1111 1111 0A`` the card is the first four groups);
+and, with no card word before it, a bare run that a record word labels (``Order
+6468980275290539``, ``invoice no. 570228473527502``, ``ref: 5941468438124430``; the words are
+``RECORD_WORDS`` in ``_context.py``), since one order number in ten passes Luhn. A number in
+groups after such a word is still a card (``order 4111 1111 1111 1111``: the layout is the
+card's). A 12-digit number must be the whole run of groups, never part of a longer one
 (``1234 5678 9012 3456`` holds a Luhn-valid ``5678 9012 3456``).
 """
 
@@ -18,11 +27,21 @@ import re
 from dataclasses import dataclass
 
 from workprint.privacy.detectors._checksums import luhn_ok
-from workprint.privacy.detectors._context import is_alnum_at
+from workprint.privacy.detectors._context import is_alnum_at, labelled_as_record, near
 from workprint.privacy.detectors.base import Span
 
 _CANDIDATE = re.compile(r"(?<![\w.,\-])[0-9]+(?:[ \-][0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
+CARD_CUES: tuple[str, ...] = (
+    "cards?", "credit", "debit", "visa", "master ?card", "amex", "american express",
+    "maestro", "discover", "jcb", "diners", "union ?pay", "rupay", "cc", "ccn", "cc#", "pan",
+    "kreditkarte", "karte", "carte", "cb", "tarjeta", "cart[ãa]o", "carta", "kaart",
+    "creditcard", "betaalpas", "pinpas", "bankkarte", "girocard",
+)  # fmt: skip
+"""Words that announce a card number (regular-expression alternatives, matched whole-word)."""
+_CUE = re.compile(r"(?i)\b(?:" + "|".join(CARD_CUES) + r")(?!\w)")
+_CUE_WINDOW = 32
+"""How many characters before a number its card word may be."""
 _R16_19 = frozenset(range(16, 20))
 _R12_19 = frozenset(range(12, 20))
 _IINS: tuple[tuple[int, int, frozenset[int]], ...] = (
@@ -78,8 +97,6 @@ class CardDetector:
             start, end = m.span()
             if end - start < self.min_digits:
                 continue
-            # No "order"/"invoice" exemption: a card after such a word is still a card, and
-            # over-redacting an order number that passes Luhn costs less than a leak.
             groups = [g.span() for g in _GROUP.finditer(text, start, end)]
             if is_alnum_at(text, end) or _decimal_after(text, end):
                 groups.pop()  # the last group belongs to a word or a decimal, not to a card
@@ -107,7 +124,13 @@ class CardDetector:
             return None
         if len(digits) < 13 and not whole:
             return None  # a 12-digit Maestro only as a whole number, never a tail of a longer one
-        if not (issuer_known(digits) and luhn_ok(digits)):
+        if not luhn_ok(digits) or digits == digits[0] * len(digits):
+            return None
+        if near(text, start, _CUE, before=_CUE_WINDOW):
+            return Span(start, end, "CARD", 1.0)
+        if n_groups == 1 and labelled_as_record(text, start):
+            return None  # "Order 6468980275290539": a record number that happens to pass Luhn
+        if not issuer_known(digits):
             return None
         return Span(start, end, "CARD", 1.0 if n_groups > 1 else 0.9)
 

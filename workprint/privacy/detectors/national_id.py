@@ -20,7 +20,16 @@ NATIONAL_ID  IT CF         codice fiscale: 16 characters, check letter (odd/even
 Numbers written as one bare run of digits (``078051121``) match many unrelated numbers, so
 for the SSN, Steuer-ID, Aadhaar and CPF a bare run counts only next to its cue (``SSN``,
 ``Steuer-ID``, ``Aadhaar``, ``CPF``); the formatted shapes (``123-45-6789``,
-``123.456.789-09``) do not need one.
+``123.456.789-09``) do not need one. A plain ``ID`` (not ``Order ID``, ``user-id``...) cues a
+bare SSN as it cues a BSN. A document with check digits (BSN, Steuer-ID, Aadhaar, CPF) that
+is the whole text, as in a search box or a form field whose label the detector never sees,
+counts as cued; an SSN, which has none, does not. A bare run of digits that needs no cue (a
+compact NIR) is not an identity number when a record word labels it (``invoice
+238349555077978``).
+
+Scores rank a reading against other detectors' readings of the same digits: 1.0 with the
+document's own cue, 0.95 in the document's own separators (``123-45-6789`` is an SSN before it
+is a phone number), 0.9 with a generic cue or alone in a field, 0.85 otherwise.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from workprint.privacy.detectors._checksums import (
     steuer_id_ok,
     verhoeff_ok,
 )
-from workprint.privacy.detectors._context import is_alnum_at, near, windows
+from workprint.privacy.detectors._context import is_alnum_at, labelled_as_record, near, windows
 from workprint.privacy.detectors.base import Span
 
 CueRule = Literal["never", "bare", "always"]
@@ -63,6 +72,10 @@ class IdRule:
     """Check on the compact form (spaces, dashes and dots removed, upper case)."""
     cue: re.Pattern[str] | None = None
     cue_rule: CueRule = "never"
+    generic_cue: re.Pattern[str] | None = None
+    """A weaker cue (``ID``) that also satisfies ``cue_rule``, at a lower score."""
+    checksum: bool = False
+    """The number carries check digits, so standing alone in a field counts as a cue."""
 
 
 _SSN_DUMMIES = frozenset({"078051120", "219099999", "123456789"})
@@ -124,6 +137,19 @@ def _cue(words: str) -> re.Pattern[str]:
     return re.compile(rf"(?i)\b(?:{words})\b")
 
 
+_GENERIC_ID_CUE = re.compile(
+    r"(?i)(?<![\w\-])(?<![\w\-] )"
+    r"(?:id|id[ \-]?(?:no\.?|nr\.?|number|#)|identification(?: number| no\.?)?|"
+    r"national id(?: number| no\.?)?|identity(?: card)? (?:number|no\.?))"
+    r"[ ]?[:#=]?[ ]?$"
+)
+"""An identity-number label right before the number: ``ID``, ``ID no.:``, ``national ID``.
+
+The label must stand on its own (``DOB 1990-01-02, ID 123456789``): after a word it names
+some other record (``Order ID``, ``Device ID``), after a dash it is part of a name.
+"""
+
+
 RULES: tuple[IdRule, ...] = (
     IdRule(
         "US SSN",
@@ -132,6 +158,7 @@ RULES: tuple[IdRule, ...] = (
         _ssn_ok,
         _cue(r"ssn|ss#|social security(?: number| no)?|soc\.? ?sec\.?"),
         "bare",
+        _GENERIC_ID_CUE,
     ),
     IdRule(
         "UK NINO",
@@ -154,6 +181,7 @@ RULES: tuple[IdRule, ...] = (
             rf"{_NOT_RECORD_ID}id(?:-?nummer)?"
         ),
         "always",
+        checksum=True,
     ),
     IdRule(
         "ES DNI/NIE",
@@ -177,6 +205,7 @@ RULES: tuple[IdRule, ...] = (
         steuer_id_ok,
         _cue(r"steuer-?id|steuer-?identifikationsnummer|identifikationsnummer|idnr|tin|tax id"),
         "bare",
+        checksum=True,
     ),
     IdRule(
         "IN Aadhaar",
@@ -185,6 +214,7 @@ RULES: tuple[IdRule, ...] = (
         _aadhaar_ok,
         _cue(r"aadhaa?r|uidai|uid"),
         "bare",
+        checksum=True,
     ),
     IdRule(
         "BR CPF",
@@ -193,6 +223,7 @@ RULES: tuple[IdRule, ...] = (
         cpf_ok,
         _cue(r"cpf"),
         "bare",
+        checksum=True,
     ),
 )
 
@@ -233,10 +264,16 @@ class NationalIdDetector:
         compact = raw.replace(" ", "").replace("-", "").replace(".", "").upper()
         if not rule.valid(compact):
             return None
-        cued = rule.cue is not None and near(text, start, rule.cue, before=self.cue_window)
-        needs_cue = rule.cue_rule == "always" or (
-            rule.cue_rule == "bare" and compact == raw.upper()
+        if rule.cue is not None and near(text, start, rule.cue, before=self.cue_window):
+            return Span(start, end, rule.entity, 1.0)
+        formatted = compact != raw.upper()
+        needs_cue = rule.cue_rule == "always" or (rule.cue_rule == "bare" and not formatted)
+        if not needs_cue:
+            if not formatted and raw.isdigit() and labelled_as_record(text, start):
+                return None  # "invoice 238349555077978" is an invoice's number, whatever its key
+            return Span(start, end, rule.entity, 0.95 if formatted else 0.85)
+        generic = rule.generic_cue is not None and near(
+            text, start, rule.generic_cue, before=self.cue_window
         )
-        if needs_cue and not cued:
-            return None
-        return Span(start, end, rule.entity, 1.0 if cued else 0.85)
+        alone = rule.checksum and not text[:start].strip() and not text[end:].strip()
+        return Span(start, end, rule.entity, 0.9) if generic or alone else None

@@ -1,20 +1,32 @@
 """Telephone numbers, in every region with a leading ``+``/``00`` and nationally for a list.
 
 Candidates come from one regex over digit groups (``+44 (0)20 7946 0958``, ``(415) 555-2671``,
-``06 12 34 56 78``); only candidates with 7 to 17 digits are validated, each with
-``phonenumbers.parse`` and ``is_valid_number`` (never ``PhoneNumberMatcher`` over the text).
-Without a ``+`` the candidate is tried in each configured region; in regions whose trunk
+``06 12 34 56 78``, ``(020)-1234567``); only candidates with 7 to 17 digits are checked, each
+with ``phonenumbers`` (never ``PhoneNumberMatcher`` over the text). Without a ``+`` the
+candidate is tried in each configured region with ``is_valid_number``; in regions whose trunk
 prefix is ``0`` it must start with that ``0`` unless the region is one where numbers are
-customarily written without it (India's mobiles, Brazil's ``(11) 98765-4321``).
+customarily written without it (India's mobiles, Brazil's ``(11) 98765-4321``). A number
+written with ``+`` (or ``00`` and separators) is a phone number as soon as its country code
+exists and its length is possible there: reserved and fictional ranges (``+44 115 496 0525``)
+and ranges newer than the metadata read as phone numbers to anyone.
+
+Numbers that no region validates are still phone numbers when the text says so: a phone word
+just before them (``tel``, ``mobile``, ``call``, ``reach her at``, ``Telefon``, ``portable``:
+not the weaker ``number`` or ``contact``), an extension after them, or the North American
+``415-555-2671`` / ``(415) 555-2671`` layout. Then 8 digits or more, of a length some
+configured region dials (8 to 15 after ``00``), suffice: a mistyped or made-up number is
+redacted as a real one would be.
 
 Rejected before any parsing: dates and times (``2024-03-15``, ``15/03/2024``, ``05 12 2024``),
 dotted quads (IP addresses) and dotted versions, the digits opening a UUID, numbers glued to
 letters or continued by ``.5``/``,50`` (prices, decimals, UUID pieces), and numbers right after
-``order``, ``invoice``, ``ticket``, ``#`` and similar. A bare run of digits (no separator, no
-``+``) is a phone only with a cue such as ``tel``, ``phone`` or ``call`` just before it:
-otherwise every order number and Unix timestamp would be valid somewhere (``Telefon
-015112345678``, ``telefono 3471234567``, ``mobiel 0612345678`` are found; the same digits alone
-are not).
+``order``, ``invoice``, ``ticket``, ``#`` and similar, and Brazilian postcodes (``01310-100``).
+A bare run of digits (no separator, no ``+``) is a phone only with a cue such as ``tel``,
+``phone`` or ``call`` just before it, or when it has 9 digits or more, opens with a single
+trunk ``0`` and a region validates it (``0612345678``, ``04018782727``: order numbers,
+quantities and timestamps do not start with a zero, and all-digit short commit hashes are
+shorter). Otherwise every order number and Unix timestamp would be valid somewhere
+(``Telefon 015112345678`` and ``telefono 3471234567`` are found; ``3471234567`` alone is not).
 
 An extension written after the number (``415-555-2671x543``, ``(415) 555-2671 ext. 42``) is
 part of the span: the number is validated without it, and the span runs to the extension's
@@ -41,8 +53,8 @@ TRUNK_OPTIONAL = frozenset({"IN", "BR"})
 _CANDIDATE = re.compile(
     r"(?<![\w+#$€£¥.,/\-])"
     r"(?:\+[ ]?|\b00)?"
-    r"(?:\([0-9]{1,5}\)[ ]?)?[0-9]+"
-    r"(?:(?:[ .\-/]|[ ]?\([0-9]{1,5}\)[ ]?)[0-9]+)*"
+    r"(?:\([0-9]{1,5}\)[ \-]?)?[0-9]+"
+    r"(?:(?:[ .\-/]|[ ]?\([0-9]{1,5}\)[ \-]?)[0-9]+)*"
 )
 _GROUP = re.compile(r"\(?[0-9]+\)?")
 _NON_DIGIT = re.compile(r"[^0-9]+")
@@ -55,11 +67,25 @@ _EXTENSION = re.compile(r"(?i)[ ]?(?:x|ext\.?|extension)[ ]?[0-9]{1,6}(?!\w|[.,]
 _URL = re.compile(r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,31}://[^\s<>\"']+")
 _ESCAPE = re.compile(r"(?i)%(?:2B|20|28|29)")
 _UNESCAPE = {"%2B": "+", "%20": " ", "%28": "(", "%29": ")"}
-_CUE = re.compile(
-    r"(?i)\b(?:phone|tel|mobile|mob|cell|fax|call|ring|sms|text|whatsapp|contact|number|ph|"
-    r"telefon|handy|t[ée]l[ée]phone|portable|m[óo]vil|tel[ée]fono|celular|telefone|"
-    r"rufnummer|mobiel|telefoon|cellulare)\b"
+PHONE_WORDS = (
+    r"phones?|tel|mobile|mob|cell|fax|call|ring|sms|whatsapp|ph|reach|reachable|"
+    r"telefon|handy|mobil|mobilnummer|rufnummer|erreichbar|anrufen|"
+    r"t[ée]l[ée]phone|t[ée]l|portable|joindre|joignable|appeler|"
+    r"m[óo]vil|tel[ée]fono|llamar|ll[áa]mame|celular|telefone|ligar|"
+    r"mobiel|telefoon|bereikbaar|bellen|cellulare|chiamare|chiamami"
 )
+"""Words that announce a phone number (regular-expression alternatives, whole words)."""
+WEAK_PHONE_WORDS = r"text|contact|number"
+"""Words that make a bare run worth validating, but do not vouch for an invalid number."""
+_CUE = re.compile(rf"(?i)\b(?:{PHONE_WORDS}|{WEAK_PHONE_WORDS})\b")
+_STRONG_CUE = re.compile(rf"(?i)\b(?:{PHONE_WORDS})\b")
+_NANP = re.compile(
+    r"(?:1[ .\-])?(?:\([2-9][0-9]{2}\)[ ]?[2-9][0-9]{2}[.\-]|[2-9][0-9]{2}([.\-])[2-9][0-9]{2}\1)"
+    r"[0-9]{4}"
+)
+"""The North American layout, ``415-555-2671``, ``415.555.2671``, ``(415) 555-2671``."""
+_CEP = re.compile(r"[0-9]{5}-[0-9]{3}")
+"""A Brazilian postcode (CEP), ``01310-100``; no telephone plan groups digits 5-3."""
 _NOT_A_PHONE_CUE = re.compile(
     r"(?i)\b(?:order|invoice|ticket|case|ref|reference|id|sku|serial|tracking|acct|po|"
     r"version|build|release|isbn|batch|lot)\s*(?:no\.?|number|nr\.?|#|:)?\s*#?\s*$"
@@ -71,6 +97,27 @@ class _Region:
     code: str
     trunk: str
     lengths: frozenset[int]
+    shape: re.Pattern[str]
+    """Matches every national number valid in a region sharing this one's country code."""
+    suffixes: tuple[int, ...]
+    """The lengths those numbers may have, to try as suffixes of a candidate's digits."""
+    abroad: re.Pattern[str]
+    """The region's international call prefix (``011``, ``00``): digits dialled abroad."""
+
+    def may_be_valid(self, digits: str) -> bool:
+        """False only when ``phonenumbers`` cannot find ``digits`` valid with this region.
+
+        Parsing keeps a suffix of the digits as the national number (it strips at most a
+        trunk prefix, a carrier code or the country code), and a valid number matches the
+        pattern of one of its region's number types; a region sharing the country code
+        (Canada for the US) may be the one. Digits that start with the international prefix
+        could be another country's number, so they are left to the parser. This skips most
+        parses (the costliest step) without changing any answer.
+        """
+        if self.abroad.match(digits):
+            return True
+        n = len(digits)
+        return any(self.shape.fullmatch(digits, n - k) for k in self.suffixes if k <= n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +134,9 @@ class PhoneDetector:
     trunk_optional: frozenset[str] = TRUNK_OPTIONAL
     """Regions whose numbers are often written without the trunk prefix ``0``."""
     _regions: tuple[_Region, ...] = field(init=False, repr=False, compare=False)
+    _trunk_width: int = field(init=False, repr=False, compare=False)
+    _plausible_lengths: dict[tuple[int, str], bool] = field(init=False, repr=False, compare=False)
+    """Memo of :meth:`_plausible`, whose answer depends only on the length and the prefix."""
 
     def __post_init__(self) -> None:
         resolved = []
@@ -96,8 +146,11 @@ class PhoneDetector:
                 raise ConfigError("unknown phone region in the detector settings", region=code)
             trunk = md.national_prefix or ""
             lengths = frozenset(md.general_desc.possible_length or ())
-            resolved.append(_Region(code.upper(), trunk, lengths))
+            shape = _shape(md.country_code or 0)
+            resolved.append(_Region(code.upper(), trunk, lengths, *shape))
         object.__setattr__(self, "_regions", tuple(resolved))
+        object.__setattr__(self, "_trunk_width", max([len(r.trunk) for r in resolved] + [1]))
+        object.__setattr__(self, "_plausible_lengths", {})
 
     def find(self, text: str) -> list[Span]:
         """Spans of telephone numbers in ``text``; URL-encoded ones are decoded first."""
@@ -139,6 +192,8 @@ class PhoneDetector:
             if _NOT_A_PHONE_CUE.search(text, max(0, start - 24), start):
                 continue
             found = self._windows(text, start, end)
+            if not found and self._announced(text, start, end, ext is not None):
+                found = [Span(start, end, "PHONE", 0.85)]
             if ext is not None:  # the extension belongs to the number that ends where it starts
                 found = [
                     Span(f.start, ext.end(), f.entity, f.score) if f.end == end else f
@@ -185,11 +240,37 @@ class PhoneDetector:
             i += 1
         return found
 
+    def _announced(self, text: str, start: int, end: int, extension: bool) -> bool:
+        """True when the text vouches for a number no region validates.
+
+        A phone word before it, an extension after it, or the North American layout; and 8
+        to 15 digits (after ``+`` or ``00``), or a length some configured region dials.
+        """
+        raw = text[start:end]
+        digits = _NON_DIGIT.sub("", raw)
+        if not 8 <= len(digits) <= 17 or _looks_like_other_number(raw):
+            return False
+        if raw.startswith("+") or digits.startswith("00"):
+            if not 8 <= len(digits.removeprefix("00")) <= 15:
+                return False
+        elif not self._plausible(digits, intl=False):
+            return False
+        return (
+            extension
+            or _NANP.fullmatch(raw) is not None
+            or near(text, start, _STRONG_CUE, before=30)
+        )
+
     def _plausible(self, digits: str, intl: bool) -> bool:
         """Cheap test before parsing: a length some configured region (or E.164) allows."""
         if intl or digits.startswith("00"):
             return 8 <= len(digits) <= 17
-        return any(self._national(r, digits) is not None for r in self._regions)
+        key = (len(digits), digits[: self._trunk_width])
+        known = self._plausible_lengths.get(key)
+        if known is None:
+            known = any(self._national(r, digits) is not None for r in self._regions)
+            self._plausible_lengths[key] = known
+        return known
 
     def _national(self, region: _Region, digits: str) -> str | None:
         """``digits`` without the region's trunk prefix, if the region could dial them."""
@@ -206,14 +287,20 @@ class PhoneDetector:
         digits = _NON_DIGIT.sub("", raw)
         if not 7 <= len(digits) <= 17 or _looks_like_other_number(raw):
             return None
-        intl = raw.startswith("+") or raw.startswith("00")
-        if intl:
-            return Span(start, end, "PHONE", 1.0) if _valid(_international(raw), None) else None
         formatted = not raw.isdigit()
-        if not formatted and not near(text, start, _CUE, before=30):
-            return None
+        if raw.startswith("+") or raw.startswith("00"):
+            number = _international(raw)
+            ok = _possible(number) if formatted else _valid(number, None)
+            return Span(start, end, "PHONE", 1.0) if ok else None
+        trunk_zero = len(digits) >= 9 and digits[0] == "0" and digits[1] != "0"
+        if not formatted and not trunk_zero and not near(text, start, _CUE, before=30):
+            return None  # a bare run needs a cue, or 9 digits or more after one trunk zero
         for region in self._regions:
-            if self._national(region, digits) is not None and _valid(raw, region.code):
+            if (
+                self._national(region, digits) is not None
+                and region.may_be_valid(digits)
+                and _valid(raw, region.code)
+            ):
                 return Span(start, end, "PHONE", 0.9 if formatted else 0.8)
         return None
 
@@ -250,6 +337,44 @@ def _international(raw: str) -> str:
     return "+" + raw[2:] if raw.startswith("00") else raw
 
 
+_TYPES = (
+    "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
+    "voip", "pager", "uan", "voicemail",
+)  # fmt: skip
+"""The number types ``is_valid_number`` accepts; a valid number matches one of their patterns."""
+
+
+def _shape(country_code: int) -> tuple[re.Pattern[str], tuple[int, ...], re.Pattern[str]]:
+    """The number patterns and lengths of a country code's regions, and their call prefixes."""
+    patterns: list[str] = []
+    lengths: set[int] = set()
+    prefixes: list[str] = []
+    for code in phonenumbers.region_codes_for_country_code(country_code):
+        md = phonenumbers.PhoneMetadata.metadata_for_region(code)
+        if md is None or md.general_desc is None:
+            continue
+        for kind in _TYPES:
+            desc = getattr(md, kind, None)
+            if desc is not None and desc.national_number_pattern:
+                patterns.append(desc.national_number_pattern)
+        lengths.update(md.general_desc.possible_length or ())
+        if md.international_prefix:
+            prefixes.append(md.international_prefix)
+    shape = re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(patterns) if p) or "(?!)")
+    abroad = re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(prefixes)) or "(?!)")
+    return shape, tuple(sorted(lengths)), abroad
+
+
+def _possible(raw: str) -> bool:
+    """An international number whose country code exists and whose length fits it."""
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return False
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+
+
 def _valid(raw: str, region: str | None) -> bool:
     try:
         number = phonenumbers.parse(raw, region)
@@ -277,8 +402,8 @@ def _continues_number(text: str, end: int) -> bool:
 
 
 def _looks_like_other_number(raw: str) -> bool:
-    """Dates, times, dotted quads and dotted versions: shapes phones do not take."""
-    if _ISO_DATE.match(raw) or _is_date(raw):
+    """Dates, times, dotted quads, dotted versions and postcodes: shapes phones do not take."""
+    if _ISO_DATE.match(raw) or _is_date(raw) or _CEP.fullmatch(raw):
         return True
     if "." in raw:
         parts = raw.lstrip("+").split(".")

@@ -334,9 +334,9 @@ class SecretsDetector:
             start, end = m.span()
             if (start and _TOKEN_CHAR.match(text, start - 1)) or _TOKEN_CHAR.match(text, end):
                 continue
-            if not _random_looking(m.group().rstrip("=")) or _url_param_value(text, start):
-                continue
-            if near(text, start, _ENTROPY_CUE, before=self.entropy_window):
+            if not near(text, start, _ENTROPY_CUE, before=self.entropy_window):
+                continue  # the cheapest test first; every test must pass
+            if _random_looking(m.group().rstrip("=")) and not _url_param_value(text, start):
                 spans.append(Span(start, end, "SECRET", 0.7))
         return spans
 
@@ -415,9 +415,19 @@ def _is_code(value: str) -> bool:
     return _CODE.match(value) is not None and not _mixed(value)
 
 
+_URL_REACH = 4096
+"""How far back :func:`_in_url` looks for the URL's ``://`` (bounds the cost per parameter)."""
+
+
 def _in_url(text: str, index: int) -> bool:
-    """True when ``index`` is in the query or fragment of a URL (``://`` earlier, no space)."""
-    token_start = max(text.rfind(c, 0, index) for c in " \t\n\"'<>") + 1
+    """True when ``index`` is in the query or fragment of a URL (``://`` earlier, no space).
+
+    Only the :data:`_URL_REACH` characters before ``index`` are searched, so a text of many
+    parameters costs linear time; a parameter further than that from its ``://`` counts as
+    outside a URL (its value is then reported as a secret rather than a URL credential).
+    """
+    lo = max(0, index - _URL_REACH)
+    token_start = max(max(text.rfind(c, lo, index) for c in " \t\n\"'<>") + 1, lo)
     head = text[token_start:index]
     return "://" in head and ("?" in head or "#" in head)
 
