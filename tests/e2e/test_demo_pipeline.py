@@ -65,6 +65,7 @@ def test_quick_demo_writes_the_whole_report(tmp_path: Path) -> None:
         assert heading in page
     for img in re.findall(r'<img src="([^"]+)"', page):
         assert (index.parent / img).is_file(), img
+    assert "| model (agent) |" in (out / "report" / "summary.md").read_text(encoding="utf-8")
     assert (out / "model" / "MODEL_CARD.md").is_file()
     assert (out / "dataset" / "datasheet.md").is_file()
 

@@ -295,3 +295,43 @@ def print_summary(console: Console, metrics: dict[str, Any]) -> None:
     ratio = metrics.get("model_vs_markov_step_sr")
     if ratio is not None:
         console.print(f"model step success / Markov: {ratio:.2f}x", highlight=False)
+
+
+def markdown(metrics: dict[str, Any]) -> str:
+    """The results as Markdown (``report/summary.md``), for documentation: the offline table
+    with intervals, the ratio to Markov, and the live agent's task success beside the
+    baselines'."""
+
+    def cell(iv: dict[str, Any] | None) -> str:
+        if not iv or iv.get("value") is None:
+            return "–"
+        return f"{_pct(iv['value'])} [{_pct(iv.get('low'))}, {_pct(iv.get('high'))}]"
+
+    held = metrics["held_out"]
+    lines = [
+        f"Offline, on {held['people']} held-out people ({held['episodes']} episodes); "
+        "cells: value [95% interval, bootstrap over people].",
+        "",
+        "| system | " + " | ".join(LABELS[k] for k in METRICS) + " |",
+        "|---|" + "---:|" * len(METRICS),
+    ]
+    systems = [("model", metrics["model"]), *sorted(metrics["baselines"].items())]
+    lines += [f"| {n} | " + " | ".join(cell(m[k]) for k in METRICS) + " |" for n, m in systems]
+    ratio = metrics.get("model_vs_markov_step_sr")
+    if ratio is not None:
+        lines += ["", f"Model step success / Markov: **{ratio:.2f}x**."]
+    agent = metrics["agent"]
+    lines += [
+        "",
+        "Live, in Nexus CRM (new tasks, judged from the CRM's database; 95% Wilson interval "
+        "over tasks):",
+        "",
+        "| system | tasks | done | task success |",
+        "|---|---:|---:|---:|",
+    ]
+    live = [("model (agent)", agent), *sorted(agent["baselines"].items())]
+    lines += [f"| {n} | {s['tasks']} | {s['succeeded']} | {cell(s['task_sr'])} |" for n, s in live]
+    seconds = metrics.get("seconds", {})
+    if seconds:
+        lines += ["", "Stages (s): " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()) + "."]
+    return "\n".join(lines) + "\n"
