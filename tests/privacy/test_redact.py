@@ -249,3 +249,18 @@ def test_redaction_is_idempotent_and_removes_gold(text: str) -> None:
     for gold in (GOLD, "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE", "DE89370400440532013000"):
         assert gold not in once
     assert len(once) <= max(len(text) * 4, 64)
+
+
+def test_a_remembered_element_keeps_its_own_position_and_counts() -> None:
+    vaults = Vaults(b"k" * 32)
+    first = _event()
+    out1 = redact_event(first, POLICY, detectors=DETECTORS, vaults=vaults)
+    [element] = first.payload.elements  # type: ignore[union-attr]
+    moved = msgspec.structs.replace(element, eid=9, bbox=(5.0, 6.0, 7.0, 8.0), disabled=True)
+    second = msgspec.structs.replace(first, payload=ev.ObservePayload(elements=[moved]))
+    out2 = redact_event(second, POLICY, detectors=DETECTORS, vaults=vaults)
+    assert out1 is not None and out2 is not None
+    a, b = out1.payload.elements[0], out2.payload.elements[0]  # type: ignore[union-attr]
+    assert (b.eid, b.bbox, b.disabled) == (9, (5.0, 6.0, 7.0, 8.0), True)
+    assert (b.name, b.text, b.value, b.selector) == (a.name, a.text, a.value, a.selector)
+    assert out2.privacy.redactions == out1.privacy.redactions

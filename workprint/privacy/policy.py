@@ -94,6 +94,22 @@ def normalise_origin(value: str) -> str:
     return f"{parts.scheme.lower()}://{netloc}"
 
 
+@functools.lru_cache(maxsize=8192)
+def _origin_of(url: str) -> str:
+    """:func:`normalise_origin` of a URL, ``""`` when it has none (remembered: every event
+    of a page asks for the same one)."""
+    try:
+        return normalise_origin(url)
+    except ValueError:
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class _OriginEntry:
+    mode: CaptureMode
+    allow_query_set: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Policy:
     """A validated policy, ready to answer "what mode applies here?"."""
@@ -118,14 +134,9 @@ class Policy:
         mode: CaptureMode = self.document.default_mode
         matched = False
         if url:
-            try:
-                origin = normalise_origin(url)
-            except ValueError:
-                origin = ""
-            for rule in self.document.origins:
-                if normalise_origin(rule.origin) == origin:
-                    mode, matched = rule.mode, True
-                    break
+            rule = self._rules_by_origin.get(_origin_of(url))
+            if rule is not None:
+                mode, matched = rule.mode, True
         if not matched and app:
             lowered = app.lower()
             for app_rule in self.document.apps:
@@ -142,17 +153,21 @@ class Policy:
 
     def allowed_query(self, url: str) -> frozenset[str]:
         """Query parameters the policy keeps for the URL's origin (usually none)."""
-        try:
-            origin = normalise_origin(url)
-        except ValueError:
-            return frozenset()
-        for rule in self.document.origins:
-            if normalise_origin(rule.origin) == origin:
-                return frozenset(rule.allow_query)
-        return frozenset()
+        rule = self._rules_by_origin.get(_origin_of(url))
+        return rule.allow_query_set if rule is not None else frozenset()
 
     def field_rule(self, path: str) -> FieldRule | None:
         return self.document.fields.get(path)
+
+    @functools.cached_property
+    def _rules_by_origin(self) -> dict[str, _OriginEntry]:
+        """Normalised origin -> its rule (the first one listed wins), built once."""
+        out: dict[str, _OriginEntry] = {}
+        for rule in self.document.origins:
+            key = normalise_origin(rule.origin)
+            if key not in out:
+                out[key] = _OriginEntry(rule.mode, frozenset(rule.allow_query))
+        return out
 
     @functools.cached_property
     def _title_patterns(self) -> list[re.Pattern[str]]:

@@ -56,15 +56,15 @@ class Vault:
         Holds redacted text and counts only; keys are the texts already seen in the session's
         own memory, never written anywhere."""
         self._memo_size = memo_size
-        self.elements: OrderedDict[bytes, tuple[ev.Element, tuple[tuple[str, int], ...]]] = (
+        self.elements: OrderedDict[bytes, tuple[dict[str, Any], tuple[tuple[str, int], ...]]] = (
             OrderedDict()
         )
-        """Redacted snapshot elements by their encoded original (and the mode and policy
-        version they were redacted under): the same button recurs in every snapshot of a page.
-        """
+        """What redaction changed in a snapshot element (field -> new value), by its encoded
+        text-bearing fields (and the mode and policy version): the same button recurs in
+        every snapshot of a page."""
 
-    def remember_element(self, key: bytes, element: ev.Element, counts: Counter[str]) -> None:
-        self.elements[key] = (element, tuple(counts.items()))
+    def remember_element(self, key: bytes, changes: dict[str, Any], counts: Counter[str]) -> None:
+        self.elements[key] = (changes, tuple(counts.items()))
         if len(self.elements) > self._memo_size:
             self.elements.popitem(last=False)
 
@@ -112,7 +112,8 @@ def redact_text(
     in the text are left alone, so redacting twice changes nothing."""
     known = vault.memo.get(text)
     if known is not None:
-        counts.update(dict(known[1]))
+        for entity, n in known[1]:
+            counts[entity] += n
         return known[0]
     local: Counter[str] = Counter()
     result = _redact_all(text, detectors, vault, local)
@@ -228,6 +229,12 @@ def _has_str(tp: Any) -> bool:
     return any(_has_str(arg) for arg in typing.get_args(tp) if arg is not type(None))
 
 
+_ELEMENT_TEXT: Final = (
+    "tag", "role", "name", "text", "selector", "attrs", "frame", "value", "options",
+)  # fmt: skip
+"""The fields of an element redaction can change (the rest are numbers and flags)."""
+
+
 class _Job:
     """The state of redacting one event."""
 
@@ -285,21 +292,46 @@ class _Job:
         return redact_text(value, self.detectors, self.vault, self.counts)
 
     def element(self, value: ev.Element, owner: str) -> msgspec.Struct:
-        """:meth:`struct` for a snapshot element, remembered per session."""
+        """:meth:`struct` for a snapshot element, remembered per session by its text-bearing
+        fields: the same button recurs in every snapshot of a page, at other positions."""
         key = b"%s\0%d\0%s\0%s" % (
             self.mode.encode(),
             self.policy.version,
             owner.encode(),
-            _packer.encode(value),
+            _packer.encode(
+                (
+                    value.tag,
+                    value.role,
+                    value.name,
+                    value.text,
+                    value.selector,
+                    value.attrs,
+                    value.frame,
+                    value.value,
+                    value.options,
+                )
+            ),
         )
         known = self.vault.elements.get(key)
         if known is not None:
-            self.counts.update(dict(known[1]))
-            return known[0]
-        before = self.counts.copy()
-        result = self.struct(value, owner)
+            changes, counted = known
+            for entity, n in counted:
+                self.counts[entity] += n
+            return msgspec.structs.replace(value, **changes) if changes else value
+        outer, self.counts = self.counts, Counter()
+        try:
+            result = self.struct(value, owner)
+        finally:
+            local, self.counts = self.counts, outer
         assert isinstance(result, ev.Element)
-        self.vault.remember_element(key, result, self.counts - before)
+        for entity, n in local.items():
+            outer[entity] += n
+        changed = {
+            f: getattr(result, f)
+            for f in _ELEMENT_TEXT
+            if getattr(result, f) is not getattr(value, f)
+        }
+        self.vault.remember_element(key, changed, local)
         return result
 
     def struct(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
