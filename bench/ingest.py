@@ -67,7 +67,8 @@ from _servers import (
 
 from workprint.collector.admin import enroll
 from workprint.demo.run import free_port, running_collector
-from workprint.demo.workload import WorkloadSpec
+from workprint.demo.workload import WORKLOAD_ORIGIN, WorkloadSpec
+from workprint.governance import policies
 from workprint.governance.consent import Purpose
 from workprint.store import migrate
 from workprint.store.engine import create_engine
@@ -88,6 +89,10 @@ the memory, so it breaks the tie."""
 
 
 def _enroll_all(engine: sa.Engine, senders: int) -> tuple[Credential, ...]:
+    """The senders' devices, under a policy that records the workload's tool in mode
+    ``redacted`` (the collector stores nothing of an origin the policy does not allow, and
+    redacts what it stores again: the run measures that pass too)."""
+    policies.allow(engine, WORKLOAD_ORIGIN, "redacted", actor="bench")
     creds = []
     for i in range(senders):
         e = enroll(engine, f"bench{i:02d}", purposes=[Purpose.CAPTURE], actor="bench")
