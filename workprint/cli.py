@@ -410,22 +410,10 @@ def demo(
     if people < 12:
         raise typer.BadParameter("the demo team has at least 12 people", param_hint="--people")
     _setup_logging("WARNING")
-    if capture_only:
-        from workprint.demo.run import run_demo
-
-        run_demo(
-            out,
-            db=db,
-            people=people,
-            tasks_per_person=tasks,
-            quick=quick,
-            out=folder,
-            headless=not headed,
-        )
-        return
     from workprint.demo.pipeline import run_all
+    from workprint.demo.run import run_demo
 
-    run_all(
+    (run_demo if capture_only else run_all)(
         out,
         db=db,
         people=people,

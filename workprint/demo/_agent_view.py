@@ -40,28 +40,20 @@ DEVICE: Final = "dev_agent"
 _GRANT: Final = ev.Consent(grant_id="agent", notice_version="agent")
 
 
-class _Recording(Vault):
-    """An ordinal vault that remembers which raw text each placeholder replaced."""
+class _Recording(KeyedVault):
+    """A session vault that remembers which raw text each placeholder replaced: numbered in
+    order of appearance like a capturer's, or from a keyed digest like the collector's."""
 
-    def __init__(self, key: bytes, seen: dict[str, str]) -> None:
+    def __init__(self, key: bytes, seen: dict[str, str], *, keyed: bool) -> None:
         super().__init__(key)
         self._seen = seen
+        self._keyed = keyed
 
     def placeholder(self, entity: str, value: str) -> str:
-        out = super().placeholder(entity, value)
-        self._seen.setdefault(out, value)
-        return out
-
-
-class _KeyedRecording(KeyedVault):
-    """The collector's keyed vault, remembering raw text like :class:`_Recording`."""
-
-    def __init__(self, key: bytes, seen: dict[str, str]) -> None:
-        super().__init__(key)
-        self._seen = seen
-
-    def placeholder(self, entity: str, value: str) -> str:
-        out = super().placeholder(entity, value)
+        if self._keyed:
+            out = super().placeholder(entity, value)
+        else:
+            out = Vault.placeholder(self, entity, value)
         self._seen.setdefault(out, value)
         return out
 
@@ -73,9 +65,7 @@ class _Vaults(Vaults):
         self._keyed = keyed
 
     def _new_vault(self, session_key: bytes) -> Vault:
-        if self._keyed:
-            return _KeyedRecording(session_key, self._seen)
-        return _Recording(session_key, self._seen)
+        return _Recording(session_key, self._seen, keyed=self._keyed)
 
 
 class RedactedView:
