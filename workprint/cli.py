@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -410,10 +411,16 @@ def demo(
     if people < 12:
         raise typer.BadParameter("the demo team has at least 12 people", param_hint="--people")
     _setup_logging("WARNING")
-    from workprint.demo.pipeline import run_all
-    from workprint.demo.run import run_demo
+    job: Callable[..., object]
+    if capture_only:
+        from workprint.demo.run import run_demo
 
-    (run_demo if capture_only else run_all)(
+        job = run_demo
+    else:  # imports the training stack (PyTorch): only when it will run
+        from workprint.demo.pipeline import run_all
+
+        job = run_all
+    job(
         out,
         db=db,
         people=people,

@@ -266,7 +266,7 @@ def run_all(
     metrics = metrics_document(doc, agent)
     metrics["seconds"] = {**timings, "total": round(time.perf_counter() - started, 1)}
     folder = out / "report"
-    index = report.write_report(folder, capture, manifest, dataset, model, doc, metrics)
+    index = report.write_report(folder, capture, manifest, dataset, model, metrics)
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     (folder / "summary.md").write_text(report.markdown(metrics), encoding="utf-8")
     report.print_summary(console, metrics)

@@ -264,11 +264,9 @@ def write_report(
     manifest: Any,
     dataset: Path,
     model: Path,
-    doc: dict[str, Any],
     metrics: dict[str, Any],
 ) -> Path:
     """Write ``index.html`` (and its plots) into ``folder``; return its path."""
-    del doc  # the metrics document carries what the page shows
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / "index.html"
     index.write_text(render(folder, capture, manifest, dataset, model, metrics), "utf-8")
