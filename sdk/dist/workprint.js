@@ -997,6 +997,14 @@ button:focus-visible { outline: 2px solid #93c5fd; }
         this.onSettle();
       }, wait);
     }
+    /** A snapshot now if one is waiting for the page to settle (a task ends: its last state
+     * belongs to it, not to whatever comes next). */
+    flush() {
+      if (this.timer === null) return;
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.onSettle();
+    }
     stop() {
       if (this.observer) this.observer.disconnect();
       this.observer = null;
@@ -3684,6 +3692,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     taskEnd(id, outcome = "done") {
       if (typeof id !== "string" || !id) throw new WorkprintError("task_invalid", "taskEnd needs the id taskStart returned");
       if (!OUTCOMES.has(outcome)) throw new WorkprintError("outcome_invalid", 'outcome must be "done", "abandoned" or "failed"');
+      if (this.settler) this.settler.flush();
       this.emit("task_end", { payload: { task_id: id, outcome } });
     }
     async flush() {

@@ -127,6 +127,15 @@ export class Settler {
     }, wait);
   }
 
+  /** A snapshot now if one is waiting for the page to settle (a task ends: its last state
+   * belongs to it, not to whatever comes next). */
+  flush() {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.onSettle();
+  }
+
   stop() {
     if (this.observer) this.observer.disconnect();
     this.observer = null;

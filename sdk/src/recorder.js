@@ -520,6 +520,8 @@ export class Recorder {
   taskEnd(id, outcome = "done") {
     if (typeof id !== "string" || !id) throw new WorkprintError("task_invalid", "taskEnd needs the id taskStart returned");
     if (!OUTCOMES.has(outcome)) throw new WorkprintError("outcome_invalid", 'outcome must be "done", "abandoned" or "failed"');
+    // The page the task ended on is part of the task: take the snapshot that is waiting.
+    if (this.settler) this.settler.flush();
     this.emit("task_end", { payload: { task_id: id, outcome } });
   }
 

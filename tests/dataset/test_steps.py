@@ -261,3 +261,46 @@ def test_followed_navigations_are_the_actions_effect_not_a_step() -> None:
         followed_navigations=True,
     )
     assert [s.op for s in kept].count("NAVIGATE") == 4
+
+
+def _ended(outcome: str | None, *, end_step: bool = True) -> list:  # type: ignore[type-arg]
+    after = [element(7, name="Deal saved", role="link", tag="a", selector="#deal")]
+    episode = Episode(
+        events=(
+            observe(0, ELEMENTS),
+            timed("click", 10, target=ev.Target(selector="#save")),
+            observe(20, after, url=URL + "/deal/4"),
+        ),
+        task="Save the deal",
+        outcome=outcome,
+        end_reason="task_end",
+    )
+    return episode_steps(
+        episode,
+        episode_id="ep_x",
+        person="p_x",
+        observer=Observer(),
+        include=frozenset(ACTION_KINDS),
+        end_step=end_step,
+    )
+
+
+def test_a_task_ended_as_done_closes_with_an_end_step_on_the_page_it_led_to() -> None:
+    steps = _ended("done")
+    assert [s.op for s in steps] == ["CLICK", "END"]
+    end = steps[-1]
+    assert end.step_index == 1 and end.previous_actions == [steps[0].action_repr]
+    assert end.target is None and end.target_eid is None and end.value is None
+    assert end.target_match == "absent" and end.action_repr == "END"
+    # The observation is the page the click led to, not the one it happened on.
+    assert end.obs_url == URL + "/deal/4" and [e.eid for e in end.obs_elements] == [7]
+    assert end.t_ms == 20 and end.task == "Save the deal"
+
+
+@pytest.mark.parametrize("outcome", ["abandoned", "failed", None])
+def test_no_end_step_for_a_task_not_done(outcome: str | None) -> None:
+    assert [s.op for s in _ended(outcome)] == ["CLICK"]
+
+
+def test_end_steps_can_be_switched_off() -> None:
+    assert [s.op for s in _ended("done", end_step=False)] == ["CLICK"]

@@ -352,3 +352,29 @@ def test_a_beacon_only_when_leaving_the_origin_and_nothing_is_lost(
     clicks = Counter(_selector(e) for e in _by_kind(events, "click"))
     assert clicks == {"#same": 1, "#buttons > button:nth-of-type(1)": 1}
     assert list_gaps(sdk_world.engine, device.device_id) == []
+
+
+def test_the_page_a_task_ends_on_is_observed_inside_the_task(
+    sdk_world: World, open_tab: Any
+) -> None:
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    tab.page.goto(f"{sdk_world.redacted.origin}/form.html")
+    _ready(tab, "redacted")
+    # The page changes and the task ends at once, long before the page would settle.
+    tab.page.evaluate(
+        """async () => {
+            const id = Workprint.taskStart("Open the summary");
+            const button = document.createElement("button");
+            button.textContent = "Summary ready";
+            document.body.prepend(button);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            Workprint.taskEnd(id, "done");
+        }"""
+    )
+    _flush(tab)
+    events = sdk_world.events(device.device_id)
+    (end,) = _by_kind(events, "task_end")
+    before = [e for e in events if e["seq"] < end["seq"] and e["kind"] == "observe"]
+    names = {el.get("name") for e in before for el in e["payload"].get("elements") or []}
+    assert "Summary ready" in names

@@ -318,6 +318,7 @@ def test_operations_fit_element_kinds() -> None:
     assert fits("CLICK", rows[5]) and fits("KEY", rows[1])
     assert fits("NAVIGATE", None) and fits("SCROLL", None) and not fits("CLICK", None)
     assert not fits("NAVIGATE", rows[0])
+    assert fits("END", None) and not fits("END", rows[5])
 
 
 def test_the_runner_takes_the_next_choice_instead_of_repeating_itself() -> None:
@@ -327,3 +328,12 @@ def test_the_runner_takes_the_next_choice_instead_of_repeating_itself() -> None:
     # The first choice once, then the second, then nothing new on this page: the end.
     assert page.done == [("click", "#save"), ("click", "#nav-contacts")]
     assert result.stop == "end"
+
+
+def test_the_policy_ends_the_run_by_saying_the_task_is_done() -> None:
+    page = FakePage()
+    policy = scripted(Act("CLICK", 5, None), Act("END", None, None), Act("CLICK", 0, None))
+    result = runner.run(page, "save it", policy, CONFIG)
+    assert result.stop == "end"
+    assert page.done == [("click", "#save")]
+    assert [s.op for s in result.steps] == ["CLICK"]

@@ -174,6 +174,12 @@ def render(
             if spec.followed_navigations
             else "A navigation that followed from an action (a link followed, a form "
             "submitted) is that action's effect, not a step of its own."
+        )
+        + (
+            " A task its person ended as done closes with a step `END` (no target, no "
+            "value) observed on the page the task ended on."
+            if spec.end_steps
+            else ""
         ),
         "",
     ]

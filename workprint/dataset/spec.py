@@ -93,6 +93,9 @@ class DatasetSpec:
     """Keep a navigation that followed from the person's own action (transition ``link`` or
     ``form``: the page changed because of the click or submit before it) as a step of its
     own. By default it is left out: the action that caused it is the step, as in Mind2Web."""
+    end_steps: bool = True
+    """Close every task the person ended as done with a step ``END`` (no target, no
+    value): what a model needs to learn that a task is finished."""
     labelled_only: bool = False
     """Leave out episodes without a task label (``task_start``): a model conditioned on the
     task learns nothing from them."""

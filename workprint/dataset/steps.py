@@ -78,6 +78,10 @@ class Observer:
         if len(self._by_id) > self._remembered:
             self._by_id.popitem(last=False)
 
+    def latest(self, event: ev.Event) -> Snapshot | None:
+        """The latest snapshot of ``event``'s tab, whatever page it shows."""
+        return self._latest.get(self._key(event))
+
     def observation(self, event: ev.Event) -> Snapshot | None:
         snap = self._latest.get(self._key(event))
         if snap is None:
@@ -247,15 +251,18 @@ def episode_steps(
     observer: Observer,
     include: frozenset[Kind],
     followed_navigations: bool = False,
+    end_step: bool = False,
 ) -> list[StepRow]:
     """The steps of one episode; ``observer`` is updated with the episode's snapshots.
 
     A navigation that followed from the previous action (transition ``link`` or ``form``)
-    is that action's effect, not a step, unless ``followed_navigations``."""
+    is that action's effect, not a step, unless ``followed_navigations``. With ``end_step``,
+    a task the person ended as done gets a last step ``END`` (see :func:`end_step_of`)."""
     steps: list[StepRow] = []
     history: list[str] = []
     start = episode.start_ms
     element_rows: dict[str, list[ElementRow]] = {}
+    last_action: TimedEvent | None = None
     for item in episode.events:
         event = item.event
         if isinstance(event, ev.ObserveEvent):
@@ -267,7 +274,65 @@ def episode_steps(
             _step(item, episode, episode_id, person, observer, history, start, element_rows)
         )
         history.append(steps[-1].action_repr)
+        last_action = item
+    if end_step and last_action is not None and episode.outcome == "done":
+        steps.append(
+            end_step_of(last_action, episode, episode_id, person, observer, history, element_rows)
+        )
     return steps
+
+
+END: Final = "END"
+"""The operation of the step that closes a task: the person said it was done."""
+
+
+def end_step_of(
+    last: TimedEvent,
+    episode: Episode,
+    episode_id: str,
+    person: str,
+    observer: Observer,
+    history: list[str],
+    element_rows: dict[str, list[ElementRow]],
+) -> StepRow:
+    """The ``END`` step of a task ended as done (``task_end`` with outcome ``done``): its
+    observation is the latest snapshot of the tab of the task's last action, whatever page
+    it shows (the page the work led to; the SDK takes it when the task ends), so a model
+    learns when a task is finished as it learns every other action. It has no target and no
+    value; its time is the episode's end and its ``event_id`` the episode's last event."""
+    event = last.event
+    snap = observer.latest(event) if event.stream != "desktop" else None
+    rows: list[ElementRow] = []
+    if snap is not None:
+        rows = element_rows.get(snap.event_id) or [element_row(e) for e in snap.elements]
+    ctx = event.context
+    final = episode.events[-1]
+    return StepRow(
+        episode_id=episode_id,
+        step_index=len(history),
+        person=person,
+        event_id=final.event.event_id,
+        t_ms=final.at_ms - episode.start_ms,
+        task=episode.task,
+        stream=event.stream,
+        app=ctx.app,
+        url=snap.url if snap is not None else ctx.url,
+        obs_kind="elements"
+        if snap is not None
+        else ("window" if event.stream == "desktop" else "page"),
+        obs_event_id=snap.event_id if snap is not None else None,
+        obs_app=ctx.app,
+        obs_url=snap.url if snap is not None else ctx.url,
+        obs_title=ctx.window_title,
+        obs_elements=rows,
+        previous_actions=list(history),
+        op=END,
+        target_eid=None,
+        target_match="absent",
+        target=None,
+        value=None,
+        action_repr=END,
+    )
 
 
 def _step(

@@ -23,7 +23,8 @@ from workprint.train.errors import CheckpointInvalid
 from workprint.train.model import ModelConfig, NextActionModel
 
 FORMAT: Final = "workprint-next-action-model"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+"""2: the operation ``END`` (a task is finished) joined :data:`~workprint.train.model.OPS`."""
 CHECKPOINT: Final = "checkpoint.pt"
 MODEL: Final = "model.pt"
 

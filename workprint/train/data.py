@@ -26,7 +26,7 @@ from workprint.train._parquet import pq
 from workprint.train.errors import DatasetUnusable
 
 TYPE_OPS: Final = frozenset({"TYPE"})
-NO_VALUE_OPS: Final = frozenset({"CLICK", "DOUBLE_CLICK", "RIGHT_CLICK", "SUBMIT"})
+NO_VALUE_OPS: Final = frozenset({"CLICK", "DOUBLE_CLICK", "RIGHT_CLICK", "SUBMIT", "END"})
 
 
 # ----------------------------------------------------------------------------- reading

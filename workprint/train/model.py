@@ -43,6 +43,7 @@ OPS: Final = (
     "DOUBLE_CLICK",
     "RIGHT_CLICK",
     "DRAG",
+    "END",
 )
 N_ELEMENT_FEATURES: Final = 12
 N_TOKEN_FEATURES: Final = 3

@@ -96,15 +96,16 @@ def element_kind(element: ElementRow | None) -> str:
 
 def fits(op: str, element: ElementRow | None) -> bool:
     """Whether ``op`` makes sense on ``element``: typing goes into text fields, choosing
-    into selects, navigating and scrolling need no element, and nothing else goes without."""
+    into selects, navigating, scrolling and ending need no element, and nothing else goes
+    without."""
     kind = element_kind(element)
     if kind == "none":
-        return op in ("NAVIGATE", "SCROLL", "KEY")
+        return op in ("NAVIGATE", "SCROLL", "KEY", "END")
     if op == "TYPE":
         return kind == "text"
     if op == "SELECT":
         return kind == "select"
-    return op not in ("NAVIGATE", "SCROLL", "DRAG")
+    return op not in ("NAVIGATE", "SCROLL", "DRAG", "END")
 
 
 def rank(

@@ -5,8 +5,10 @@ SDK's ``Workprint.snapshot()`` lists, exactly what an ``observe`` event would ca
 the observation exactly as the dataset builder does (:func:`workprint.dataset.steps.element_row`
 over the contract's :class:`~workprint.core.events.Element`), asks the policy (the trained
 model, or a baseline) for the next action, and performs it by the element's selector. The
-loop ends when the policy has nothing to do (it names no element for an operation that needs
-one, or repeats its last action on an unchanged page), at the step limit, or at a refusal:
+loop ends when the policy says the task is finished (``END``, learned from the tasks people
+ended as done), when it has nothing left to do (it names no element for an operation that
+needs one, or only actions already performed on this page), at the step limit, or at a
+refusal:
 
 * the page is not on one of ``allowed_origins``, or a ``NAVIGATE`` leads elsewhere;
 * a value would go into a secret field (password, ``autocomplete`` current-password,
@@ -31,7 +33,7 @@ import msgspec
 from workprint.core import events as ev
 from workprint.core.errors import ConfigError, Terminal
 from workprint.dataset.format import ElementRow, StepRow
-from workprint.dataset.steps import action_repr, element_row
+from workprint.dataset.steps import END, action_repr, element_row
 from workprint.train import _text as tx
 from workprint.train.baselines import Baseline
 from workprint.train.checkpoint import Trained
@@ -300,7 +302,7 @@ def run(
         # the policy's next choice, and end when it has none (scrolling on is allowed).
         ranked = [choice] if isinstance(choice, Act) else list(choice)
         act = next((a for a in ranked if _done_key(url, by_eid, a) not in performed), None)
-        if act is None:
+        if act is None or act.op == END:
             return done("end")
         if act.op != "SCROLL":
             performed.add(_done_key(url, by_eid, act))

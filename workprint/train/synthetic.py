@@ -212,6 +212,7 @@ def simulate(spec: SyntheticSpec) -> Simulated:
             family = persona.family(rng)
             ep = Episode(world, persona, rng, page, f"{pseudonym}-{n:04d}")
             FAMILIES[family](ep)
+            ep.act("END", None)  # the person marks the task done on the page it led to
             episodes.append((family, *ep.rows()))
             page = ep.page
         out[pseudonym] = episodes
@@ -280,7 +281,10 @@ def write_synthetic(out_dir: Path | str, spec: SyntheticSpec | None = None) -> M
             event_id_min=min((e.first_event_id for e in episodes), default=None),
             event_id_max=max((e.last_event_id for e in episodes), default=None),
         )
-    ratios = tuple((s, len(entries[s].people) / spec.people) for s in ("train", "val", "test"))
+    # Shares of the people in the three splits (someone whose every task is of a held-out
+    # family is in none of them).
+    placed = sum(len(entries[s].people) for s in ("train", "val", "test")) or 1
+    ratios = tuple((s, len(entries[s].people) / placed) for s in ("train", "val", "test"))
     dspec = DatasetSpec(name="synthetic-crm", seed=spec.seed, splits=SplitSpec(ratios=ratios))
     (root / "datasheet.md").write_text(_datasheet(spec, entries), encoding="utf-8")
     hashes = {n: sha256_file(root / n) for n in sorted([*files, "datasheet.md"])}
