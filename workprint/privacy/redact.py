@@ -24,21 +24,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import typing
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
-from functools import cache
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import msgspec
 
 from workprint.core import events as ev
-from workprint.core.events import TEXT_FIELDS, CaptureMode, TextRule
+from workprint.core.events import CaptureMode
+from workprint.privacy._plan import Action, FieldKind, Plan, Shape, memo_number, plan_for
 from workprint.privacy.detectors import Detector, find_all
 from workprint.privacy.policy import Policy, strictest
 
-_packer: Final = msgspec.msgpack.Encoder()
 PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 _SELECTOR_VALUE: Final = re.compile(r"""(=\s*)(["'])(.*?)\2""")
 
@@ -56,14 +54,17 @@ class Vault:
         Holds redacted text and counts only; keys are the texts already seen in the session's
         own memory, never written anywhere."""
         self._memo_size = memo_size
-        self.elements: OrderedDict[bytes, tuple[dict[str, Any], tuple[tuple[str, int], ...]]] = (
+        self.elements: OrderedDict[Hashable, tuple[dict[str, Any], tuple[tuple[str, int], ...]]] = (
             OrderedDict()
         )
-        """What redaction changed in a snapshot element (field -> new value), by its encoded
-        text-bearing fields (and the mode and policy version): the same button recurs in
-        every snapshot of a page."""
+        """What redaction changed in a struct (field -> new value: empty when nothing), by
+        its type, the values of the fields redaction can change, and the mode, policy
+        version and allowed query parameters: the same button recurs in every snapshot of a
+        page, the same page context in every event on it."""
 
-    def remember_element(self, key: bytes, changes: dict[str, Any], counts: Counter[str]) -> None:
+    def remember_element(
+        self, key: Hashable, changes: dict[str, Any], counts: Mapping[str, int]
+    ) -> None:
         self.elements[key] = (changes, tuple(counts.items()))
         if len(self.elements) > self._memo_size:
             self.elements.popitem(last=False)
@@ -199,183 +200,159 @@ def _redact_selector(
 
 # ----------------------------------------------------------------------- event walking
 
-_ROLES: Final[dict[type, str]] = {
-    ev.Agent: "agent",
-    ev.Context: "context",
-    ev.Attrs: "attrs",
-    ev.Target: "target",
-    ev.Element: "element",
-    ev.Privacy: "privacy",
-    ev.Consent: "consent",
-}
-
-
-@cache
-def _string_fields(struct: type[msgspec.Struct], owner: str) -> dict[str, tuple[str, bool]]:
-    """field name -> (classification path, whether it must stay a string), for the
-    string-typed fields of ``struct``."""
-    hints = typing.get_type_hints(struct, include_extras=True)
-    out: dict[str, tuple[str, bool]] = {}
-    for name in struct.__struct_fields__:
-        if _has_str(hints[name]):
-            required = type(None) not in typing.get_args(hints[name])
-            out[name] = (f"{owner}.{name}", required)
-    return out
-
-
-def _has_str(tp: Any) -> bool:
-    if tp is str:
-        return True
-    return any(_has_str(arg) for arg in typing.get_args(tp) if arg is not type(None))
-
-
-_ELEMENT_TEXT: Final = (
-    "tag", "role", "name", "text", "selector", "attrs", "frame", "value", "options",
-)  # fmt: skip
-"""The fields of an element redaction can change (the rest are numbers and flags)."""
-
 
 class _Job:
-    """The state of redacting one event."""
+    """The state of redacting one event: walks the compiled shapes of its plan, and
+    remembers per session what redaction changed in a struct by the values of the fields it
+    can change (the same button recurs in every snapshot of a page, at other positions; the
+    same page context in every event on it)."""
+
+    __slots__ = ("allowed_query", "counts", "detectors", "memo_key", "plan", "vault")
 
     def __init__(
-        self,
-        policy: Policy,
-        mode: CaptureMode,
-        url: str | None,
-        detectors: Sequence[Detector],
-        vault: Vault,
+        self, plan: Plan, url: str | None, detectors: Sequence[Detector], vault: Vault
     ) -> None:
-        self.policy = policy
-        self.mode = mode
+        self.plan = plan
         self.detectors = detectors
         self.vault = vault
-        self.counts: Counter[str] = Counter()
-        self.allowed_query = policy.allowed_query(url) if url else frozenset()
-        self._decisions: dict[str, tuple[TextRule, str]] = {}
+        self.counts: dict[str, int] = {}
+        self.allowed_query = plan.policy.allowed_query(url) if url else frozenset()
+        # Everything besides the values that a remembered result depends on, as one number.
+        self.memo_key = memo_number(plan.mode, plan.policy.version, self.allowed_query)
 
-    def _decide(self, path: str) -> tuple[TextRule, str]:
-        decided = self._decisions.get(path)
-        if decided is None:
-            rule = TEXT_FIELDS.get(path, TextRule.FREE_TEXT)
-            override = self.policy.field_rule(path)
-            action = override or {"full": "keep", "redacted": "redact", "metadata": "drop"}.get(
-                self.mode, "drop"
-            )
-            decided = self._decisions[path] = (rule, action)
-        return decided
+    def walk(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
+        return self._walk(value, self.plan.shape(type(value), owner))
 
-    def text(self, path: str, value: str, required: bool) -> str | None:
-        rule, action = self._decide(path)
-        if rule is TextRule.VOCABULARY:
+    def _walk(self, value: msgspec.Struct, shape: Shape) -> msgspec.Struct:
+        if not shape.steps:
             return value
-        if rule is TextRule.URL:
-            mode: CaptureMode = (
-                "metadata" if action == "drop" else ("full" if action == "keep" else "redacted")
-            )
-            return redact_url(
-                value,
-                mode=mode,
-                allowed_query=self.allowed_query,
-                detectors=self.detectors,
-                vault=self.vault,
-                counts=self.counts,
-            )
-        if path == "context.app" and action == "drop":
-            return value  # which app is in use is metadata, not text
-        if action == "keep":
-            return value
-        if action == "drop":
-            return "" if required else None
-        if rule is TextRule.SELECTOR:
-            return _redact_selector(value, self.detectors, self.vault, self.counts)
-        return redact_text(value, self.detectors, self.vault, self.counts)
-
-    def element(self, value: ev.Element, owner: str) -> msgspec.Struct:
-        """:meth:`struct` for a snapshot element, remembered per session by its text-bearing
-        fields: the same button recurs in every snapshot of a page, at other positions."""
-        key = b"%s\0%d\0%s\0%s" % (
-            self.mode.encode(),
-            self.policy.version,
-            owner.encode(),
-            _packer.encode(
-                (
-                    value.tag,
-                    value.role,
-                    value.name,
-                    value.text,
-                    value.selector,
-                    value.attrs,
-                    value.frame,
-                    value.value,
-                    value.options,
-                )
-            ),
-        )
+        if not shape.memo:
+            return self._apply(value, shape)
+        values = shape.values(value)
+        if shape.list_at:
+            if shape.single:
+                values = tuple(values)
+            else:
+                values = list(values)
+                for i in shape.list_at:
+                    if values[i] is not None:
+                        values[i] = tuple(values[i])
+                values = tuple(values)
+        key = (shape.number, self.memo_key, values)
         known = self.vault.elements.get(key)
+        counts = self.counts
         if known is not None:
             changes, counted = known
             for entity, n in counted:
-                self.counts[entity] += n
+                counts[entity] = counts.get(entity, 0) + n
             return msgspec.structs.replace(value, **changes) if changes else value
-        outer, self.counts = self.counts, Counter()
+        local: dict[str, int] = {}
+        self.counts = local
         try:
-            result = self.struct(value, owner)
+            result = self._apply(value, shape)
         finally:
-            local, self.counts = self.counts, outer
-        assert isinstance(result, ev.Element)
+            self.counts = counts
         for entity, n in local.items():
-            outer[entity] += n
-        changed = {
-            f: getattr(result, f)
-            for f in _ELEMENT_TEXT
-            if getattr(result, f) is not getattr(value, f)
-        }
+            counts[entity] = counts.get(entity, 0) + n
+        changed = (
+            {
+                s.name: getattr(result, s.name)
+                for s in shape.steps
+                if getattr(result, s.name) is not getattr(value, s.name)
+            }
+            if result is not value
+            else {}
+        )
         self.vault.remember_element(key, changed, local)
         return result
 
-    def struct(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
-        role = _ROLES.get(type(value), owner)
+    def _apply(self, value: msgspec.Struct, shape: Shape) -> msgspec.Struct:
         changes: dict[str, Any] = {}
-        fields = _string_fields(type(value), role)
-        for name in value.__struct_fields__:
-            current = getattr(value, name)
+        for step in shape.steps:
+            current: Any = getattr(value, step.name)
             if current is None:
                 continue
-            if name in fields:
-                path, required = fields[name]
-                new: str | list[str] | None
-                if isinstance(current, str):
-                    new = self.text(path, current, required=required)
-                elif isinstance(current, list):
-                    new = [
-                        x
-                        for x in (self.text(path, s, required=False) for s in current)
-                        if x is not None
-                    ] or None
-                else:  # dict[str, int]: keys are entity names (vocabulary)
-                    continue
+            kind = step.kind
+            if kind is FieldKind.TEXT:
+                new: Any = self.text(step.action, current, step.required)
                 if new != current:
-                    changes[name] = new
-            elif isinstance(current, msgspec.Struct):
-                new_struct = self.struct(current, role)
-                if new_struct is not current:
-                    changes[name] = new_struct
-            elif isinstance(current, list) and current and isinstance(current[0], ev.Element):
-                items = [self.element(x, role) for x in current]
+                    changes[step.name] = new
+            elif kind is FieldKind.TEXT_LIST:
+                new = [
+                    x
+                    for x in (self.text(step.action, s, required=False) for s in current)
+                    if x is not None
+                ] or None
+                if new != current:
+                    changes[step.name] = new
+            elif kind is FieldKind.STRUCT:
+                nested = step.shape
+                new = (
+                    self._walk(current, nested)
+                    if nested is not None and type(current) is nested.struct
+                    else self.walk(current, step.owner)
+                )
+                if new is not current:
+                    changes[step.name] = new
+            elif current:  # FieldKind.STRUCT_LIST
+                nested = step.shape
+                walk = self._walk
+                items = [
+                    walk(x, nested)
+                    if nested is not None and type(x) is nested.struct
+                    else self.walk(x, step.owner)
+                    for x in current
+                ]
                 if any(a is not b for a, b in zip(items, current, strict=True)):
-                    changes[name] = items
-            elif isinstance(current, list) and current and isinstance(current[0], msgspec.Struct):
-                items = [self.struct(x, role) for x in current]
-                if any(a is not b for a, b in zip(items, current, strict=True)):
-                    changes[name] = items
+                    changes[step.name] = items
         return msgspec.structs.replace(value, **changes) if changes else value
+
+    def text(self, action: Action, value: str, required: bool) -> str | None:
+        if action is Action.TEXT:
+            known = self.vault.memo.get(value)
+            if known is not None:
+                counts = self.counts
+                for entity, n in known[1]:
+                    counts[entity] = counts.get(entity, 0) + n
+                return known[0]
+        if action is Action.KEEP:
+            return value
+        if action is Action.DROP:
+            return "" if required else None
+        local: Counter[str] = Counter()
+        if action is Action.TEXT:
+            result = redact_text(value, self.detectors, self.vault, local)
+        elif action is Action.SELECTOR:
+            result = _redact_selector(value, self.detectors, self.vault, local)
+        else:
+            result = redact_url(
+                value,
+                mode=_URL_MODES[action],
+                allowed_query=self.allowed_query,
+                detectors=self.detectors,
+                vault=self.vault,
+                counts=local,
+            )
+        counts = self.counts
+        for entity, n in local.items():
+            counts[entity] = counts.get(entity, 0) + n
+        return result
+
+
+_URL_MODES: Final[dict[Action, CaptureMode]] = {
+    Action.URL_METADATA: "metadata",
+    Action.URL_REDACTED: "redacted",
+    Action.URL_FULL: "full",
+}
 
 
 def redact_event(
     event: ev.Event, policy: Policy, *, detectors: Sequence[Detector], vaults: Vaults
 ) -> ev.Event | None:
-    """The event as it may be kept, or ``None`` when its context is captured in mode off."""
+    """The event as it may be kept, or ``None`` when its context is captured in mode off.
+
+    Sub-structs that redaction leaves unchanged are the event's own objects (``is``), so a
+    caller can reuse what it derived from them."""
     ctx = event.context
     mode: CaptureMode = event.privacy.mode
     if ctx.app or ctx.url or ctx.window_title:
@@ -386,26 +363,47 @@ def redact_event(
         mode = strictest(mode, policy.mode_for(app=app, url=ctx.url, title=ctx.window_title))
     if mode == "off":
         return None
-    job = _Job(policy, mode, ctx.url, detectors, vaults.for_session(event.session_id))
+    job = _Job(plan_for(policy, mode), ctx.url, detectors, vaults.for_session(event.session_id))
     kind = str(event.__struct_config__.tag)
     changes: dict[str, Any] = {}
-    new_context = job.struct(ctx, "context")
+    new_context = job.walk(ctx, "context")
     if new_context is not ctx:
         changes["context"] = new_context
-    if event.target is not None:
-        new_target = job.struct(event.target, "target")
-        if new_target is not event.target:
+    target = event.target
+    if target is not None:
+        new_target = job.walk(target, "target")
+        if new_target is not target:
             changes["target"] = new_target
     payload = event.payload
-    new_payload = job.struct(payload, kind)
+    new_payload = job.walk(payload, kind)
     if new_payload is not payload:
         changes["payload"] = new_payload
-    merged = Counter(event.privacy.redactions)
-    merged.update(job.counts)
-    changes["privacy"] = ev.Privacy(
-        mode=mode, policy_version=str(policy.version), redactions=dict(sorted(merged.items()))
-    )
+    counts = job.counts
+    old = event.privacy.redactions
+    if old:
+        merged = dict(old)
+        for entity, n in counts.items():
+            merged[entity] = merged.get(entity, 0) + n
+        counts = merged
+    changes["privacy"] = _privacy(mode, policy.version, counts)
     return msgspec.structs.replace(event, **changes)
+
+
+_PRIVACY: dict[tuple[str, int], ev.Privacy] = {}
+
+
+def _privacy(mode: CaptureMode, version: int, counts: dict[str, int]) -> ev.Privacy:
+    """The privacy record of a redacted event (the common one, without redactions, shared)."""
+    if counts:
+        return ev.Privacy(
+            mode=mode, policy_version=str(version), redactions=dict(sorted(counts.items()))
+        )
+    found = _PRIVACY.get((mode, version))
+    if found is None:
+        if len(_PRIVACY) > 256:
+            _PRIVACY.clear()
+        found = _PRIVACY[(mode, version)] = ev.Privacy(mode=mode, policy_version=str(version))
+    return found
 
 
 def redact_or_gap(
