@@ -25,7 +25,7 @@ from workprint.core.clock import to_epoch_ms
 from workprint.core.errors import ContractError
 from workprint.core.events import Event, RawBatch, decode_event, decode_raw_batch
 from workprint.store.events import BatchWrite, QuarantineRow, WriteResult, write_batch
-from workprint.store.rows import EventRow, event_to_row, fingerprint
+from workprint.store.rows import EventRow, content_fingerprint, event_content, event_to_row
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,8 @@ def prepare(
         if redact is not None:
             # The fingerprint is the capturer's content: a re-sent event stays a duplicate
             # even when the policy changed between the two sends.
-            original_fingerprint = fingerprint(event)
+            original = event_content(event)
+            original_fingerprint = content_fingerprint(original.values)
             redacted = redact(event)
             if redacted is None:
                 quarantined.append(
@@ -197,7 +198,11 @@ def prepare(
                     )
                 )
                 continue
+            # Parts redaction left alone are the same objects: their JSON is not made twice.
+            content = event_content(redacted, derived_from=original)
             event = redacted
+        else:
+            content = event_content(event)
         row = event_to_row(
             event,
             person_id=auth.person_id,
@@ -206,6 +211,7 @@ def prepare(
             raw_index=index,
             raw=raw_bytes,
             fingerprint=original_fingerprint,
+            content=content,
         )
         earlier = seen.get(event_id)
         if earlier is not None:

@@ -87,6 +87,7 @@ def event_to_row(
     raw_index: int = 0,
     raw: bytes = b"",
     fingerprint: bytes | None = None,
+    content: Content | None = None,
 ) -> EventRow:
     """The row of one event.
 
@@ -94,11 +95,59 @@ def event_to_row(
     every stored field of the event itself, encoded unambiguously with MessagePack: the same
     event re-sent gives the same fingerprint whatever the JSON key order, and any change in
     content gives another. Where and when it was received are not part of it.
+
+    ``content``: the event's :func:`event_content`, when the caller already has it.
     """
+    c = (content or event_content(event)).values
+    digest = fingerprint or content_fingerprint(c)
+    values = (
+        c[0],
+        digest,
+        c[1],
+        c[2],
+        c[3],
+        person_id,
+        c[4],
+        c[5],
+        c[6],
+        received_at_ms,
+        *c[7:17],
+        batch_id,
+        c[17],
+        c[18],
+        c[19],
+    )
+    return EventRow(values, raw_index, raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The stored content of one event, in fingerprint order, with the objects its JSON
+    columns were encoded from (so an event derived from it can reuse the encodings)."""
+
+    values: tuple[Any, ...]
+    target: object
+    payload: object
+
+
+def event_content(event: EventBase, *, derived_from: Content | None = None) -> Content:
+    """What of ``event`` is stored and fingerprinted. ``derived_from``: the content of an
+    event this one was made from (the same event before redaction); its encoded ``target``
+    and ``payload`` are reused where they are the very same objects."""
     ctx = event.context
+    target = event.target
     payload = event.payload  # type: ignore[attr-defined]
-    redactions = event.privacy.redactions
-    content = (
+    privacy = event.privacy
+    redactions = privacy.redactions
+    if derived_from is not None and derived_from.target is target:
+        target_json = derived_from.values[17]
+    else:
+        target_json = None if target is None else _encode(target).decode()
+    if derived_from is not None and derived_from.payload is payload:
+        payload_json = derived_from.values[18]
+    else:
+        payload_json = _encode(payload).decode()
+    values = (
         event.event_id,
         event.__struct_config__.tag,
         event.stream,
@@ -112,69 +161,25 @@ def event_to_row(
         ctx.window_title,
         ctx.url,
         ctx.tab_id,
-        event.privacy.mode,
-        event.privacy.policy_version,
+        privacy.mode,
+        privacy.policy_version,
         event.consent.grant_id,
         event.consent.notice_version,
-        None if event.target is None else _encode(event.target).decode(),
-        _encode(payload).decode(),
+        target_json,
+        payload_json,
         _encode(dict(sorted(redactions.items()))).decode() if redactions else None,
     )
-    digest = fingerprint or hashlib.sha256(_pack(content)).digest()[:16]
-    (
-        eid,
-        kind,
-        stream,
-        device,
-        session,
-        seq,
-        at,
-        tz,
-        dur,
-        app,
-        title,
-        url,
-        tab,
-        mode,
-        policy,
-        grant,
-        notice,
-        target,
-        body,
-        redacted,
-    ) = content
-    values = (
-        eid,
-        digest,
-        kind,
-        stream,
-        device,
-        person_id,
-        session,
-        seq,
-        at,
-        received_at_ms,
-        tz,
-        dur,
-        app,
-        title,
-        url,
-        tab,
-        mode,
-        policy,
-        grant,
-        notice,
-        batch_id,
-        target,
-        body,
-        redacted,
-    )
-    return EventRow(values, raw_index, raw)
+    return Content(values, target, payload)
+
+
+def content_fingerprint(values: tuple[Any, ...]) -> bytes:
+    """The fingerprint of :attr:`Content.values` (see :func:`event_to_row`)."""
+    return hashlib.sha256(_pack(values)).digest()[:16]
 
 
 def fingerprint(event: EventBase) -> bytes:
     """The content fingerprint of an event (see :func:`event_to_row`)."""
-    return event_to_row(event, person_id="", batch_id="", received_at_ms=0).fingerprint
+    return content_fingerprint(event_content(event).values)
 
 
 def _json(value: Any) -> Any:
