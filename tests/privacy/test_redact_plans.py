@@ -286,3 +286,32 @@ def test_every_contract_struct_has_a_plan() -> None:
                 plan.shape(payload.type, str(kind))
             for struct in (ev.Context, ev.Target, ev.Element, ev.Attrs):
                 plan.shape(struct, "x")
+
+
+def test_what_is_clean_for_one_session_is_clean_for_all_until_the_detectors_change() -> None:
+    def typed(session: str) -> ev.TypeEvent:
+        return ev.TypeEvent(
+            event_id="01937b2e-8d4c-7a10-9f3e-5b2a6c1d0e4f",
+            seq=1,
+            stream="web",
+            device_id="dev_1",
+            session_id=session,
+            occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+            context=ev.Context(url="https://crm.example.test/d"),
+            privacy=ev.Privacy(mode="redacted", policy_version="1"),
+            consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+            payload=ev.TypePayload(text="Call Ingrid Vale"),
+        )
+
+    vaults = Vaults(b"k" * 32)
+    first, second = "01937b2e-8d4c-7a10-9f3e-000000000001", "01937b2e-8d4c-7a10-9f3e-000000000002"
+    before = default_detectors([])
+    out = redact_event(typed(first), POLICIES[0], detectors=before, vaults=vaults)
+    assert isinstance(out, ev.TypeEvent) and out.payload.text == "Call Ingrid Vale"
+    assert len(vaults.clean) > 0
+    out = redact_event(typed(second), POLICIES[0], detectors=before, vaults=vaults)
+    assert isinstance(out, ev.TypeEvent) and out.payload.text == "Call Ingrid Vale"
+    # The name is enrolled: the detectors are rebuilt, and what was clean is looked at again.
+    after = default_detectors(["Ingrid Vale"])
+    out = redact_event(typed(second), POLICIES[0], detectors=after, vaults=vaults)
+    assert isinstance(out, ev.TypeEvent) and "Ingrid" not in out.payload.text

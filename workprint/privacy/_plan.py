@@ -16,7 +16,7 @@ import operator
 import threading
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -215,19 +215,24 @@ def _nothing(_value: Any) -> tuple[()]:
 _numbers: Final = itertools.count(1)
 """Numbers of shapes and of memo contexts; never reused, so a key made with a forgotten one
 cannot meet a new one."""
-_MEMO_NUMBERS: dict[tuple[str, int, frozenset[str]], int] = {}
+_MEMO_NUMBERS: dict[tuple[Hashable, ...], int] = {}
 
 
-def memo_number(mode: str, version: int, allowed_query: frozenset[str]) -> int:
-    """A number for what a remembered struct result depends on besides its values."""
-    key = (mode, version, allowed_query)
-    found = _MEMO_NUMBERS.get(key)
+def memo_number(*parts: Hashable) -> int:
+    """One number for what a remembered result depends on besides its values (mode, policy
+    version, allowed query parameters, detectors)."""
+    found = _MEMO_NUMBERS.get(parts)
     if found is None:
         with _PLANS_LOCK:
             if len(_MEMO_NUMBERS) >= 4096:
                 _MEMO_NUMBERS.clear()
-            found = _MEMO_NUMBERS.setdefault(key, next(_numbers))
+            found = _MEMO_NUMBERS.setdefault(parts, next(_numbers))
     return found
+
+
+def new_number() -> int:
+    """A number nobody had before."""
+    return next(_numbers)
 
 
 _PLANS: dict[tuple[int, str], Plan] = {}

@@ -33,7 +33,15 @@ import msgspec
 
 from workprint.core import events as ev
 from workprint.core.events import CaptureMode
-from workprint.privacy._plan import Action, FieldKind, Plan, Shape, memo_number, plan_for
+from workprint.privacy._plan import (
+    Action,
+    FieldKind,
+    Plan,
+    Shape,
+    memo_number,
+    new_number,
+    plan_for,
+)
 from workprint.privacy.detectors import Detector, find_all
 from workprint.privacy.policy import Policy, strictest
 
@@ -83,13 +91,37 @@ class Vault:
         return f"<{entity}_{number}>"
 
 
-class Vaults:
-    """Vaults by session, the least recently used dropped beyond ``capacity``."""
+class Clean:
+    """What redaction leaves exactly as it is without detecting anything (texts, structs),
+    under given detectors, mode and policy: no placeholder is involved, so it is the same in
+    every session and one set serves all the vaults of a :class:`Vaults`. Bounded; the
+    oldest entries are forgotten first."""
 
-    def __init__(self, key: bytes, capacity: int = 4096) -> None:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._keys: OrderedDict[Hashable, None] = OrderedDict()
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: Hashable) -> None:
+        self._keys[key] = None
+        if len(self._keys) > self._size:
+            self._keys.popitem(last=False)
+
+
+class Vaults:
+    """Vaults by session, the least recently used dropped beyond ``capacity``, and the
+    :class:`Clean` set they share (``clean_size`` entries at most)."""
+
+    def __init__(self, key: bytes, capacity: int = 4096, *, clean_size: int = 50_000) -> None:
         self._key = key
         self._capacity = capacity
         self._vaults: OrderedDict[str, Vault] = OrderedDict()
+        self.clean = Clean(clean_size)
 
     def _new_vault(self, session_key: bytes) -> Vault:
         return Vault(session_key)
@@ -207,18 +239,36 @@ class _Job:
     can change (the same button recurs in every snapshot of a page, at other positions; the
     same page context in every event on it)."""
 
-    __slots__ = ("allowed_query", "counts", "detectors", "memo_key", "plan", "vault")
+    __slots__ = (
+        "allowed_query",
+        "clean",
+        "clean_key",
+        "counts",
+        "detectors",
+        "memo_key",
+        "plan",
+        "vault",
+    )
 
     def __init__(
-        self, plan: Plan, url: str | None, detectors: Sequence[Detector], vault: Vault
+        self,
+        plan: Plan,
+        url: str | None,
+        detectors: Sequence[Detector],
+        vault: Vault,
+        clean: Clean,
     ) -> None:
         self.plan = plan
         self.detectors = detectors
         self.vault = vault
+        self.clean = clean
         self.counts: dict[str, int] = {}
         self.allowed_query = plan.policy.allowed_query(url) if url else frozenset()
-        # Everything besides the values that a remembered result depends on, as one number.
+        # Everything besides the values that a remembered result depends on, as one number:
+        # in the session's vault, and in the set shared by all sessions (which also depends
+        # on the detectors: a name added to the deny-list makes a clean text dirty).
         self.memo_key = memo_number(plan.mode, plan.policy.version, self.allowed_query)
+        self.clean_key = memo_number(self.memo_key, _detectors_number(detectors))
 
     def walk(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
         return self._walk(value, self.plan.shape(type(value), owner))
@@ -238,6 +288,9 @@ class _Job:
                     if values[i] is not None:
                         values[i] = tuple(values[i])
                 values = tuple(values)
+        clean_key = (shape.number, self.clean_key, values)
+        if clean_key in self.clean:
+            return value
         key = (shape.number, self.memo_key, values)
         known = self.vault.elements.get(key)
         counts = self.counts
@@ -252,6 +305,9 @@ class _Job:
             result = self._apply(value, shape)
         finally:
             self.counts = counts
+        if result is value and not local:
+            self.clean.add(clean_key)
+            return value
         for entity, n in local.items():
             counts[entity] = counts.get(entity, 0) + n
         changed = (
@@ -309,6 +365,9 @@ class _Job:
 
     def text(self, action: Action, value: str, required: bool) -> str | None:
         if action is Action.TEXT:
+            clean_key = (self.clean_key, value)
+            if clean_key in self.clean:
+                return value
             known = self.vault.memo.get(value)
             if known is not None:
                 counts = self.counts
@@ -321,7 +380,11 @@ class _Job:
             return "" if required else None
         local: Counter[str] = Counter()
         if action is Action.TEXT:
-            result = redact_text(value, self.detectors, self.vault, local)
+            result = _redact_all(value, self.detectors, self.vault, local)
+            if result == value and not local:
+                self.clean.add((self.clean_key, value))
+                return value
+            self.vault.remember(value, result, local)
         elif action is Action.SELECTOR:
             result = _redact_selector(value, self.detectors, self.vault, local)
         else:
@@ -337,6 +400,22 @@ class _Job:
         for entity, n in local.items():
             counts[entity] = counts.get(entity, 0) + n
         return result
+
+
+_DETECTORS: dict[int, tuple[Sequence[Detector], int]] = {}
+
+
+def _detectors_number(detectors: Sequence[Detector]) -> int:
+    """A number for a set of detectors, never reused (the set is kept while numbered, so its
+    ``id`` cannot pass to another)."""
+    found = _DETECTORS.get(id(detectors))
+    if found is not None and found[0] is detectors:
+        return found[1]
+    if len(_DETECTORS) >= 32:
+        _DETECTORS.clear()
+    number = new_number()
+    _DETECTORS[id(detectors)] = (detectors, number)
+    return number
 
 
 _URL_MODES: Final[dict[Action, CaptureMode]] = {
@@ -363,7 +442,13 @@ def redact_event(
         mode = strictest(mode, policy.mode_for(app=app, url=ctx.url, title=ctx.window_title))
     if mode == "off":
         return None
-    job = _Job(plan_for(policy, mode), ctx.url, detectors, vaults.for_session(event.session_id))
+    job = _Job(
+        plan_for(policy, mode),
+        ctx.url,
+        detectors,
+        vaults.for_session(event.session_id),
+        vaults.clean,
+    )
     kind = str(event.__struct_config__.tag)
     changes: dict[str, Any] = {}
     new_context = job.walk(ctx, "context")
