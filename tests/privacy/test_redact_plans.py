@@ -315,3 +315,14 @@ def test_what_is_clean_for_one_session_is_clean_for_all_until_the_detectors_chan
     after = default_detectors(["Ingrid Vale"])
     out = redact_event(typed(second), POLICIES[0], detectors=after, vaults=vaults)
     assert isinstance(out, ev.TypeEvent) and "Ingrid" not in out.payload.text
+
+
+def test_vaults_keep_to_their_budget_of_remembered_results() -> None:
+    from collections import Counter
+
+    vaults = Vaults(b"k" * 32, budget=100)
+    for i in range(2000):
+        vaults.for_session(f"session-{i}").remember(f"text {i}", f"<X_{i}>", Counter(X=1))
+        # Checked every few calls: never more than one interval's growth above the budget.
+        assert vaults.remembered() <= 100 + Vaults._CHECK_EVERY
+    assert vaults.for_session("session-1999").memo  # the most recent session is kept

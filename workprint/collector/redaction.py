@@ -46,8 +46,28 @@ class KeyedVault(Vault):
 
 
 class KeyedVaults(Vaults):
+    """The collector's vaults: memory bounded whatever the number of devices and sessions.
+
+    Keyed placeholders need no state, so a session's vault dropped under pressure costs
+    only the detector runs it saved. At most ``budget`` remembered results in all sessions
+    together (each holds a text or a struct and what redaction made of it, a few hundred
+    bytes), ``memo_size`` in one session, and ``clean_size`` in the set of results shared
+    by all sessions."""
+
+    def __init__(
+        self,
+        key: bytes,
+        *,
+        capacity: int = 1024,
+        memo_size: int = 5_000,
+        budget: int = 100_000,
+        clean_size: int = 100_000,
+    ) -> None:
+        super().__init__(key, capacity, clean_size=clean_size, budget=budget)
+        self._memo_size = memo_size
+
     def _new_vault(self, session_key: bytes) -> Vault:
-        return KeyedVault(session_key)
+        return KeyedVault(session_key, memo_size=self._memo_size)
 
 
 def directory_names(engine: Engine, sources: Iterable[str]) -> list[str]:

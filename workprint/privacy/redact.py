@@ -91,35 +91,42 @@ class Vault:
         return f"<{entity}_{number}>"
 
 
-class Clean:
+class Clean(OrderedDict[Hashable, None]):
     """What redaction leaves exactly as it is without detecting anything (texts, structs),
     under given detectors, mode and policy: no placeholder is involved, so it is the same in
     every session and one set serves all the vaults of a :class:`Vaults`. Bounded; the
     oldest entries are forgotten first."""
 
     def __init__(self, size: int) -> None:
+        super().__init__()
         self._size = size
-        self._keys: OrderedDict[Hashable, None] = OrderedDict()
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._keys
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
     def add(self, key: Hashable) -> None:
-        self._keys[key] = None
-        if len(self._keys) > self._size:
-            self._keys.popitem(last=False)
+        self[key] = None
+        if len(self) > self._size:
+            self.popitem(last=False)
 
 
 class Vaults:
-    """Vaults by session, the least recently used dropped beyond ``capacity``, and the
-    :class:`Clean` set they share (``clean_size`` entries at most)."""
+    """Vaults by session, the least recently used dropped beyond ``capacity`` sessions or,
+    when ``budget`` is set, beyond that many remembered entries in all of them together
+    (checked every few calls); and the :class:`Clean` set they share (``clean_size``
+    entries at most)."""
 
-    def __init__(self, key: bytes, capacity: int = 4096, *, clean_size: int = 50_000) -> None:
+    _CHECK_EVERY: Final = 256
+
+    def __init__(
+        self,
+        key: bytes,
+        capacity: int = 4096,
+        *,
+        clean_size: int = 50_000,
+        budget: int | None = None,
+    ) -> None:
         self._key = key
         self._capacity = capacity
+        self._budget = budget
+        self._calls = 0
         self._vaults: OrderedDict[str, Vault] = OrderedDict()
         self.clean = Clean(clean_size)
 
@@ -135,7 +142,22 @@ class Vaults:
                 self._vaults.popitem(last=False)
         else:
             self._vaults.move_to_end(session_id)
+        if self._budget is not None:
+            self._calls += 1
+            if self._calls >= self._CHECK_EVERY:
+                self._calls = 0
+                self._keep_budget(self._budget)
         return vault
+
+    def remembered(self) -> int:
+        """Entries remembered by all the session vaults together."""
+        return sum(len(v.memo) + len(v.elements) for v in self._vaults.values())
+
+    def _keep_budget(self, budget: int) -> None:
+        total = self.remembered()
+        while total > budget and len(self._vaults) > 1:
+            _, oldest = self._vaults.popitem(last=False)
+            total -= len(oldest.memo) + len(oldest.elements)
 
 
 def redact_text(
