@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from workprint.collector.admin import revoke
 from workprint.demo import _xdesktop
 from workprint.demo.desktop import _device, desktop_session
+from workprint.demo.errors import DemoError
 from workprint.governance import consent, policies
 from workprint.governance.consent import Purpose
 from workprint.store.engine import write_tx
@@ -77,3 +78,9 @@ def test_a_person_who_withdrew_consent_is_not_recorded(engine: Engine, tmp_path:
     assert _count_devices(engine) == 1
     with engine.connect() as conn:
         assert consent.live_grants(conn, "erin", Purpose.CAPTURE) == []
+
+
+def test_it_sends_only_to_a_collector_on_loopback(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match="only to a collector on"):
+        desktop_session("http://192.0.2.7:8080", engine, tmp_path / "desktop")
+    assert _count_devices(engine) == 0

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 import httpx
 import sqlalchemy as sa
@@ -57,6 +58,7 @@ ACTOR: Final = "demo"
 APPS: Final = ("xedit", "xterm")
 """The window classes the policy records in mode ``redacted`` (the prompt's is not listed)."""
 POLICY_WAIT_S: Final = 30.0
+LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 SETTINGS: Final = {**FAST, "WORKPRINT_AGENT__TYPE_COMMIT_AFTER_S": "10"}
 """The agent's settings: send often; a typed line is one run even on a busy machine, so a
 phone number is never cut in two before it is redacted."""
@@ -96,7 +98,7 @@ class DesktopResult:
     person_id: str
     device_id: str
     events_by_kind: dict[str, int]
-    """Events stored for the session's device, by kind."""
+    """Events stored for the session's device since the session began, by kind."""
     redactions: dict[str, int]
     """Placeholders in those events, by entity."""
     secure_prompt_blocked: bool
@@ -111,7 +113,7 @@ def _say(console: Console | None, line: str) -> None:
     """A line for the person running the demo (counts and ids only); the log gets one
     line per session of its own."""
     if console is not None:
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def unavailable() -> str | None:
@@ -144,6 +146,8 @@ def desktop_session(
     ``redacted`` (its other rules are kept). Raises :class:`DemoError` when a step does not
     finish in time; every process it started is stopped by then.
     """
+    if urlsplit(collector_url).hostname not in LOOPBACK:
+        raise DemoError("the desktop session sends only to a collector on 127.0.0.1")
     person = person or DEFAULT_PERSON
     why = "the person withdrew consent to capture" if withdrew(engine, person) else unavailable()
     if why is not None:
@@ -155,6 +159,7 @@ def desktop_session(
     folder.mkdir(parents=True, exist_ok=True)
     version = _allow_apps(engine)
     device_id, token = _device(engine, person, folder / "agent")
+    after_pk = _last_pk(engine)
     _wait_for_policy(collector_url, token, version)
     _say(console, f"desktop session: Xvfb + openbox, agent device {device_id}")
     # The control socket's path must stay short: a private temporary folder, removed after.
@@ -163,7 +168,7 @@ def desktop_session(
             answered = _work(collector_url, token, folder, Path(runtime), version, script)
     except (OSError, subprocess.SubprocessError) as exc:
         raise DemoError(f"the desktop session failed ({type(exc).__name__}); see {folder}") from exc
-    result = _result(engine, person, device_id, version, answered, script, started)
+    result = _result(engine, person, device_id, after_pk, version, answered, script, started)
     log.info(
         "desktop session: device %s, %d events, %d placeholders, secure prompt %s, %.1f s",
         device_id,
@@ -182,6 +187,14 @@ def desktop_session(
         f"{result.seconds:.0f} s",
     )
     return result
+
+
+def _last_pk(engine: Engine) -> int:
+    """The newest stored event's key: what the session stores comes after it."""
+    with read_tx(engine) as conn:
+        return int(
+            conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.pk), 0))).scalar_one()
+        )
 
 
 def _allow_apps(engine: Engine) -> int:
@@ -320,6 +333,7 @@ def _result(
     engine: Engine,
     person: str,
     device_id: str,
+    after_pk: int,
     version: int,
     answered: bool,
     script: DesktopScript,
@@ -330,7 +344,9 @@ def _result(
     secure_pauses = leaked = 0
     private = [p.casefold() for p in script.private()]
     with read_tx(engine) as conn:
-        rows = conn.execute(sa.select(events).where(events.c.device_id == device_id))
+        rows = conn.execute(
+            sa.select(events).where((events.c.device_id == device_id) & (events.c.pk > after_pk))
+        )
         for row in rows:
             wire = row_to_wire(dict(row._mapping))
             by_kind[wire["kind"]] += 1
