@@ -150,6 +150,16 @@ class Plan:
         self.policy = policy
         self.mode = mode
         self._shapes: dict[tuple[type[msgspec.Struct], str], Shape] = {}
+        self.contexts: dict[tuple[str | None, int], tuple[frozenset[str], int, int]] = {}
+        """What an event's redaction depends on besides its values, by (page URL,
+        detectors): query parameters allowed, and the memo numbers (see ``redact``)."""
+
+    def remember_context(
+        self, key: tuple[str | None, int], value: tuple[frozenset[str], int, int]
+    ) -> None:
+        if len(self.contexts) >= 4096:
+            self.contexts.clear()
+        self.contexts[key] = value
 
     def shape(self, struct: type[msgspec.Struct], owner: str) -> Shape:
         key = (struct, owner)

@@ -38,6 +38,7 @@ from workprint.privacy._plan import (
     FieldKind,
     Plan,
     Shape,
+    Step,
     memo_number,
     new_number,
     plan_for,
@@ -285,12 +286,18 @@ class _Job:
         self.vault = vault
         self.clean = clean
         self.counts: dict[str, int] = {}
-        self.allowed_query = plan.policy.allowed_query(url) if url else frozenset()
-        # Everything besides the values that a remembered result depends on, as one number:
-        # in the session's vault, and in the set shared by all sessions (which also depends
-        # on the detectors: a name added to the deny-list makes a clean text dirty).
-        self.memo_key = memo_number(plan.mode, plan.policy.version, self.allowed_query)
-        self.clean_key = memo_number(self.memo_key, _detectors_number(detectors))
+        detectors_number = _detectors_number(detectors)
+        known = plan.contexts.get((url, detectors_number))
+        if known is None:
+            allowed_query = plan.policy.allowed_query(url) if url else frozenset()
+            # Everything besides the values that a remembered result depends on, as one
+            # number: in the session's vault, and in the set shared by all sessions (which
+            # also depends on the detectors: a name added to the deny-list makes a clean
+            # text dirty).
+            memo_key = memo_number(plan.mode, plan.policy.version, allowed_query)
+            known = (allowed_query, memo_key, memo_number(memo_key, detectors_number))
+            plan.remember_context((url, detectors_number), known)
+        self.allowed_query, self.memo_key, self.clean_key = known
 
     def walk(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
         return self._walk(value, self.plan.shape(type(value), owner))
@@ -300,19 +307,15 @@ class _Job:
             return value
         if not shape.memo:
             return self._apply(value, shape)
-        values = shape.values(value)
-        if shape.list_at:
-            if shape.single:
-                values = tuple(values)
-            else:
-                values = list(values)
-                for i in shape.list_at:
-                    if values[i] is not None:
-                        values[i] = tuple(values[i])
-                values = tuple(values)
-        clean_key = (shape.number, self.clean_key, values)
-        if clean_key in self.clean:
+        values = _key_values(shape, value)
+        if (shape.number, self.clean_key, values) in self.clean:
             return value
+        return self._remembered(value, shape, values)
+
+    def _remembered(self, value: msgspec.Struct, shape: Shape, values: Any) -> msgspec.Struct:
+        """The result for a struct not known to be clean: from the session's vault, else
+        computed and remembered (in the shared clean set when nothing changed)."""
+        clean_key = (shape.number, self.clean_key, values)
         key = (shape.number, self.memo_key, values)
         known = self.vault.elements.get(key)
         counts = self.counts
@@ -373,17 +376,37 @@ class _Job:
                 if new is not current:
                     changes[step.name] = new
             elif current:  # FieldKind.STRUCT_LIST
-                nested = step.shape
-                walk = self._walk
-                items = [
-                    walk(x, nested)
-                    if nested is not None and type(x) is nested.struct
-                    else self.walk(x, step.owner)
-                    for x in current
-                ]
-                if any(a is not b for a, b in zip(items, current, strict=True)):
+                items = self._items(current, step)
+                if items is not current:
                     changes[step.name] = items
         return msgspec.structs.replace(value, **changes) if changes else value
+
+    def _items(self, items: list[Any], step: Step) -> list[Any]:
+        """:meth:`_walk` of each struct of a list (snapshot elements: the hot loop, so the
+        clean check is inline); ``items`` itself when none changed."""
+        shape = step.shape
+        if shape is None or not shape.memo or not shape.steps:
+            out = [self.walk(x, step.owner) for x in items]
+        else:
+            struct, number, clean_key, clean = (
+                shape.struct,
+                shape.number,
+                self.clean_key,
+                self.clean,
+            )
+            out = []
+            for x in items:
+                if type(x) is not struct:
+                    out.append(self.walk(x, step.owner))
+                    continue
+                values = _key_values(shape, x)
+                if (number, clean_key, values) in clean:
+                    out.append(x)
+                else:
+                    out.append(self._remembered(x, shape, values))
+        if any(a is not b for a, b in zip(out, items, strict=True)):
+            return out
+        return items
 
     def text(self, action: Action, value: str, required: bool) -> str | None:
         if action is Action.TEXT:
@@ -424,6 +447,20 @@ class _Job:
         return result
 
 
+def _key_values(shape: Shape, value: msgspec.Struct) -> Any:
+    """The values of a shape's fields in ``value``, hashable (lists as tuples)."""
+    values = shape.values(value)
+    if not shape.list_at:
+        return values
+    if shape.single:
+        return tuple(values)
+    parts = list(values)
+    for i in shape.list_at:
+        if parts[i] is not None:
+            parts[i] = tuple(parts[i])
+    return tuple(parts)
+
+
 _DETECTORS: dict[int, tuple[Sequence[Detector], int]] = {}
 
 
@@ -461,7 +498,7 @@ def redact_event(
         # A web page is judged by its origin only: an app rule (say ``match = "*"``) must not
         # let in pages of an origin nobody allow-listed.
         app = None if event.stream == "web" else ctx.app
-        mode = strictest(mode, policy.mode_for(app=app, url=ctx.url, title=ctx.window_title))
+        mode = strictest(mode, _mode_for(policy, app, ctx.url, ctx.window_title))
     if mode == "off":
         return None
     job = _Job(
@@ -494,6 +531,22 @@ def redact_event(
         counts = merged
     changes["privacy"] = _privacy(mode, policy.version, counts)
     return msgspec.structs.replace(event, **changes)
+
+
+_MODES: dict[tuple[int, str | None, str | None, str | None], tuple[Policy, CaptureMode]] = {}
+
+
+def _mode_for(policy: Policy, app: str | None, url: str | None, title: str | None) -> CaptureMode:
+    """:meth:`Policy.mode_for`, remembered (every event of a page asks the same)."""
+    key = (id(policy), app, url, title)
+    found = _MODES.get(key)
+    if found is not None and found[0] is policy:
+        return found[1]
+    mode = policy.mode_for(app=app, url=url, title=title)
+    if len(_MODES) >= 8192:
+        _MODES.clear()
+    _MODES[key] = (policy, mode)
+    return mode
 
 
 _PRIVACY: dict[tuple[str, int], ev.Privacy] = {}
