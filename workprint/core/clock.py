@@ -52,7 +52,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def to_epoch_ms(value: datetime) -> int:
     """Milliseconds since the Unix epoch of a timezone-aware datetime (sub-ms truncated)."""
-    return (value - _EPOCH) // timedelta(milliseconds=1)
+    # timedelta keeps 0 <= seconds < 86400 and 0 <= microseconds < 10**6, so this is the
+    # floor division by one millisecond, without building a second timedelta (ingest calls
+    # it for every event).
+    since = value - _EPOCH
+    return since.days * 86_400_000 + since.seconds * 1000 + since.microseconds // 1000
 
 
 def from_epoch_ms(ms: int) -> datetime:

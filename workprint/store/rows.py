@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -120,33 +120,41 @@ def event_to_row(
     return EventRow(values, raw_index, raw)
 
 
-@dataclass(frozen=True, slots=True)
-class Content:
-    """The stored content of one event, in fingerprint order, with the objects its JSON
-    columns were encoded from (so an event derived from it can reuse the encodings)."""
+class Content(NamedTuple):
+    """The stored content of one event, in fingerprint order, with the event it was taken
+    from (so that an event derived from that one can reuse what was computed)."""
 
     values: tuple[Any, ...]
-    target: object
-    payload: object
+    event: EventBase
 
 
 def event_content(event: EventBase, *, derived_from: Content | None = None) -> Content:
     """What of ``event`` is stored and fingerprinted. ``derived_from``: the content of an
     event this one was made from (the same event before redaction); its encoded ``target``
-    and ``payload`` are reused where they are the very same objects."""
+    and ``payload`` and its time are reused where they are the very same objects."""
     ctx = event.context
     target = event.target
     payload = event.payload  # type: ignore[attr-defined]
+    occurred_at = event.occurred_at
     privacy = event.privacy
     redactions = privacy.redactions
-    if derived_from is not None and derived_from.target is target:
-        target_json = derived_from.values[17]
+    if derived_from is not None:
+        source = derived_from.event
+        known = derived_from.values
+        target_json = (
+            known[17]
+            if source.target is target
+            else (None if target is None else _encode(target).decode())
+        )
+        payload_json = (
+            known[18] if source.payload is payload else _encode(payload).decode()  # type: ignore[attr-defined]
+        )
+        at = known[6] if source.occurred_at is occurred_at else to_epoch_ms(occurred_at)
     else:
         target_json = None if target is None else _encode(target).decode()
-    if derived_from is not None and derived_from.payload is payload:
-        payload_json = derived_from.values[18]
-    else:
         payload_json = _encode(payload).decode()
+        at = to_epoch_ms(occurred_at)
+    consent = event.consent
     values = (
         event.event_id,
         event.__struct_config__.tag,
@@ -154,7 +162,7 @@ def event_content(event: EventBase, *, derived_from: Content | None = None) -> C
         event.device_id,
         event.session_id,
         event.seq,
-        to_epoch_ms(event.occurred_at),
+        at,
         event.tz_offset_min,
         event.duration_ms,
         ctx.app,
@@ -163,13 +171,13 @@ def event_content(event: EventBase, *, derived_from: Content | None = None) -> C
         ctx.tab_id,
         privacy.mode,
         privacy.policy_version,
-        event.consent.grant_id,
-        event.consent.notice_version,
+        consent.grant_id,
+        consent.notice_version,
         target_json,
         payload_json,
         _encode(dict(sorted(redactions.items()))).decode() if redactions else None,
     )
-    return Content(values, target, payload)
+    return Content(values, event)
 
 
 def content_fingerprint(values: tuple[Any, ...]) -> bytes:
