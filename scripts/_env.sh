@@ -47,6 +47,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# The desktop agent (its tests, and the demo's desktop session) runs real X11 programs on a
+# virtual screen.
+x11=()
+for pair in Xvfb:xvfb xdotool:xdotool openbox:openbox xterm:xterm xedit:x11-apps \
+            xprop:x11-utils ssh-askpass:ssh-askpass; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || x11+=("${pair#*:}")
+done
+if [ "${#x11[@]}" -gt 0 ]; then
+  echo "installing ${x11[*]} for the desktop agent ..." >&2
+  apt_install "${x11[@]}"
+fi
+
 # Debian's Chromium drives the simulated team and the browser tests (never a downloaded one);
 # Node.js builds and tests the browser SDK.
 need=()

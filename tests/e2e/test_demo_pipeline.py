@@ -58,10 +58,16 @@ def test_quick_demo_writes_the_whole_report(tmp_path: Path) -> None:
     assert agent["tasks"] >= 1 and 0 <= agent["succeeded"] <= agent["tasks"]
     assert agent["best_baseline"] in agent["baselines"]
     assert metrics["model"]["step_sr"]["value"] is not None
+    desktop = metrics["desktop"]
+    if shutil.which("Xvfb") is not None or os.environ.get("WORKPRINT_TEST_STRICT") == "1":
+        # CI installs the X11 programs: the desktop session must have run, and leaked nothing.
+        assert "skipped" not in desktop, desktop
+        assert {"focus", "type", "key"} <= set(desktop["kinds"])
+        assert desktop["secure_prompt_blocked"] is True and desktop["leaked"] == 0
 
     page = index.read_text(encoding="utf-8")
-    for heading in ("What was captured", "What was redacted", "Dataset", "held-out people",
-                    "The agent in the live CRM", "employee portal"):  # fmt: skip
+    for heading in ("What was captured", "What was redacted", "The desktop session", "Dataset",
+                    "held-out people", "The agent in the live CRM", "employee portal"):  # fmt: skip
         assert heading in page
     for img in re.findall(r'<img src="([^"]+)"', page):
         assert (index.parent / img).is_file(), img

@@ -40,8 +40,14 @@ def test_token_f1(pred: str, gold: str, f1: float) -> None:
 
 @pytest.mark.parametrize(
     ("op", "value", "text"),
-    [("CLICK", None, "CLICK"), ("TYPE", "hi there", "TYPE hi there"), ("KEY", "", "KEY")],
-    ids=["no-value", "value", "empty-value"],
+    [
+        ("CLICK", None, "CLICK"),
+        ("TYPE", "hi there", "TYPE hi there"),
+        ("KEY", "", "KEY"),
+        ("SCROLL", "0,-240", "SCROLL 0,-"),
+        ("SCROLL", "down", "SCROLL down"),
+    ],
+    ids=["no-value", "value", "empty-value", "scroll-direction", "scroll-unparsed"],
 )
 def test_op_string(op: str, value: str | None, text: str) -> None:
     assert op_string(op, value) == text
@@ -60,6 +66,9 @@ def _o(gold: Act, pred: Act, person: str = "p1", episode: str = "e1") -> object:
         (Act("TYPE", 1, "Jane Doe"), Act("TYPE", 1, "jane  doe"), True),
         (Act("TYPE", 1, "Jane"), Act("TYPE", 1, "Jan"), False),
         (Act("SCROLL", None, "0,400"), Act("SCROLL", None, "0,400"), True),
+        (Act("SCROLL", None, "0,-201"), Act("SCROLL", None, "0,-185"), True),
+        (Act("SCROLL", None, "0,-201"), Act("SCROLL", None, "0,185"), False),
+        (Act("SCROLL", None, "0,200"), Act("SCROLL", None, "120,200"), False),
         (Act("NAVIGATE", None, "/deals"), Act("NAVIGATE", 2, "/deals"), False),
         (Act("CLICK", 3, None), Act("CLICK", 3, "x"), False),
     ],
@@ -70,6 +79,9 @@ def _o(gold: Act, pred: Act, person: str = "p1", episode: str = "e1") -> object:
         "value-normalised",
         "wrong-value",
         "no-element",
+        "scroll-same-direction",
+        "scroll-other-direction",
+        "scroll-sideways-too",
         "spurious-element",
         "spurious-value",
     ],

@@ -66,3 +66,17 @@ def test_element_descriptor_and_label() -> None:
     assert tx.descriptor(e) == "textbox:search deals"
     assert "q" in tx.element_text(e).split()
     assert tx.element_kind(e) == "tag_input role_textbox type_none"
+
+
+def test_a_placeholder_is_one_token_and_one_word() -> None:
+    text = "Email <EMAIL_11>, direct line <PHONE_15>. Ask <PERSON_4821>."
+    assert [t.text for t in tx.tokenize(text)] == [
+        "Email", "<EMAIL_11>", ",", "direct", "line", "<PHONE_15>", ".", "Ask",
+        "<PERSON_4821>", ".",
+    ]  # fmt: skip
+    assert tx.words(text) == [
+        "email", "<email_11>", "direct", "line", "<phone_15>", "ask", "<person_4821>",
+    ]  # fmt: skip
+    assert tx.find_span(text, "<PHONE_15>") == (5, 5)
+    # Angle brackets around anything else stay punctuation.
+    assert [t.text for t in tx.tokenize("<b>x</b>")] == ["<", "b", ">", "x", "<", "/", "b", ">"]

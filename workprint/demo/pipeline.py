@@ -3,7 +3,10 @@
 One command shows the whole loop on one machine:
 
 1. **capture** (:func:`workprint.demo.run.run_demo`): the collector and Nexus CRM on loopback
-   ports, a consenting team of 12 working in Chromium through the browser SDK;
+   ports, a consenting team of 12 working in Chromium through the browser SDK; then, where
+   the X11 programs are installed, a desktop session on a private Xvfb display recorded by
+   the real desktop agent (:func:`workprint.demo.desktop.desktop_session`; capture consent
+   only, so it is in no training data);
 2. **dataset**: a version built from the store (:data:`DEMO_SPEC`: labelled tasks only, a
    third of the people held out for testing);
 3. **training** of the next-action model on the ``train`` people;
@@ -31,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -40,8 +43,11 @@ from workprint.core.config import default_data_dir
 from workprint.demo import agent_eval, team
 from workprint.demo.crm.config import CrmConfig
 from workprint.demo.crm.server import running_crm
-from workprint.demo.run import DemoResult, run_demo
+from workprint.demo.run import DemoResult, free_port, run_demo, running_collector
 from workprint.store.engine import create_engine
+
+if TYPE_CHECKING:
+    from workprint.demo.desktop import DesktopResult
 
 DEMO_SPEC: Final = """\
 # The demo's dataset: the team's labelled CRM tasks, a third of the people held out.
@@ -98,6 +104,31 @@ def _stage(console: Console, title: str, timings: dict[str, float]) -> Iterator[
         yield
     timings[title] = round(time.perf_counter() - started, 1)
     console.print(f"[green]done[/] {title} ({timings[title]:.0f} s)")
+
+
+def _desktop(console: Console, capture: DemoResult) -> DesktopResult | str:
+    """The desktop session against the demo's store, through a collector of its own (the
+    capture's has stopped); or why it did not run. A failure is one line: the rest of the
+    loop does not depend on it."""
+    from workprint.core.errors import WorkprintError
+    from workprint.demo.desktop import desktop_session, unavailable
+
+    why = unavailable()
+    if why is not None:
+        console.print(f"desktop session skipped ({why})", highlight=False)
+        return why
+    engine = create_engine(capture.db_url)
+    try:
+        with running_collector(
+            capture.db_url, free_port(), log_path=capture.out / "collector-desktop.log"
+        ) as url:
+            result = desktop_session(url, engine, capture.out / "desktop", console=console)
+            return result if result is not None else "the person withdrew consent"
+    except WorkprintError as exc:
+        console.print(f"desktop session failed: {exc}", highlight=False, markup=False)
+        return f"failed: {exc.code}"
+    finally:
+        engine.dispose()
 
 
 def _build_dataset(db_url: str, folder: Path) -> Any:
@@ -250,6 +281,8 @@ def run_all(
         seed=seed,
     )
     timings["capture"] = round(time.perf_counter() - started, 1)
+    with _stage(console, "desktop session", timings):
+        desktop = _desktop(console, capture)
     dataset, model = out / "dataset", out / "model"
     with _stage(console, "dataset build", timings):
         manifest = _build_dataset(capture.db_url, dataset)
@@ -264,6 +297,7 @@ def run_all(
     with _stage(console, "agent in the live CRM", timings):
         agent = _run_agent(capture, model, dataset, doc, sizes, seed)
     metrics = metrics_document(doc, agent)
+    metrics["desktop"] = report.desktop_summary(desktop)
     metrics["seconds"] = {**timings, "total": round(time.perf_counter() - started, 1)}
     folder = out / "report"
     index = report.write_report(folder, capture, manifest, dataset, model, metrics)

@@ -15,13 +15,16 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rich.console import Console
 from rich.table import Table
 
 from workprint.demo import team
 from workprint.demo.run import DemoResult
+
+if TYPE_CHECKING:
+    from workprint.demo.desktop import DesktopResult
 from workprint.train.report import LABELS
 
 METRICS: Final = ("step_sr", "element_acc", "op_f1", "task_sr")
@@ -109,6 +112,46 @@ def _capture(capture: DemoResult) -> list[str]:
         "names of the CRM's people and customers from its directory. Passwords and card "
         "fields were never captured at all. Placeholders in the stored events:</p>",
         _table(["entity", "placeholders"], [[html.escape(e), str(n)] for e, n in redacted]),
+    ]
+
+
+def desktop_summary(result: DesktopResult | str) -> dict[str, Any]:
+    """What ``metrics.json`` says of the desktop session: which kinds of events and which
+    entities of placeholders arrived, that the password prompt was blocked and that nothing
+    typed leaked; no counts (one person's activity is not a figure the demo reports). A
+    string is why the session did not run."""
+    if isinstance(result, str):
+        return {"skipped": result}
+    return {
+        "kinds": sorted(k for k, n in result.events_by_kind.items() if n),
+        "redacted_entities": sorted(e for e, n in result.redactions.items() if n),
+        "secure_prompt_blocked": result.secure_prompt_blocked,
+        "leaked": result.leaked,
+    }
+
+
+def _desktop(summary: dict[str, Any] | None) -> list[str]:
+    if summary is None or "skipped" in summary:
+        why = html.escape(summary["skipped"]) if summary else "not part of this run"
+        return [
+            "<h2>The desktop session</h2>",
+            f'<p class="note">Not run ({why}). It needs Xvfb, openbox, xdotool, xterm, '
+            "xedit and ssh-askpass; <code>./scripts/demo</code> installs them.</p>",
+        ]
+    kinds = ", ".join(f"<code>{html.escape(k)}</code>" for k in summary["kinds"])
+    entities = ", ".join(f"<code>{html.escape(e)}</code>" for e in summary["redacted_entities"])
+    blocked = "blocked" if summary["secure_prompt_blocked"] else "<b>not</b> recognised"
+    return [
+        "<h2>The desktop session</h2>",
+        "<p>One more consenting person (capture consent only: the session is in no training "
+        "data) wrote a call note in <code>xedit</code>, ran a command in <code>xterm</code> "
+        "and answered an <code>ssh-askpass</code> password prompt on a private X display, "
+        "recorded by the Workprint desktop agent into the same collector under the same "
+        "policy (the two programs in mode <code>redacted</code>).</p>",
+        f"<p>Kinds of events that arrived: {kinds or 'none'}. Placeholders in them: "
+        f"{entities or 'none'}. The password prompt was {blocked} as secure input (nothing "
+        "typed into it was recorded); events holding the note's phone number, e-mail address "
+        f"or the password verbatim: <b>{summary['leaked']}</b>.</p>",
     ]
 
 
@@ -249,6 +292,7 @@ def render(
         f'<p class="note">Capture to trained model on one machine, {when}. Stages: {stages}.</p>',
         f'<div class="cards">{cards}</div>',
         *_capture(capture),
+        *_desktop(metrics.get("desktop")),
         *_dataset(folder, manifest, dataset),
         *_model(folder, model, metrics),
         *_agent(metrics),

@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from workprint.dataset.format import ElementRow, TargetRow
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+>|\w+|[^\w\s]")
+"""A redaction placeholder (``<EMAIL_3>``, ``<PERSON_4821>``) is one token: a value is
+copied whole or not at all."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -29,15 +31,20 @@ class Token:
 
 
 def tokenize(text: str | None) -> list[Token]:
-    """Words (letters, digits, ``_``) and single punctuation marks, with their offsets."""
+    """Placeholders, words (letters, digits, ``_``) and single punctuation marks, with their
+    offsets."""
     if not text:
         return []
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 def words(text: str | None) -> list[str]:
-    """Lower-case word tokens (punctuation dropped)."""
-    return [t.text.lower() for t in tokenize(text) if t.text[0].isalnum() or t.text[0] == "_"]
+    """Lower-case word tokens (punctuation dropped; a placeholder is one word)."""
+    return [
+        t.text.lower()
+        for t in tokenize(text)
+        if t.text[0].isalnum() or t.text[0] == "_" or len(t.text) > 1
+    ]
 
 
 def normalise(text: str | None) -> str:

@@ -58,10 +58,11 @@ class Features:
     task_vec: int
     """Row of the task's sentence vector (-1 without a pretrained encoder)."""
     el_vec: list[int]
-    span_hits: list[tuple[tuple[int, ...], tuple[int, ...]]]
-    """For each element, the task tokens just after one of its label words, and the task
+    span_hits: list[tuple[tuple[int, ...], ...]]
+    """For each element, the task tokens just after one of its label words, the task
     tokens of a placeholder whose entity the field takes (``<EMAIL_2>`` for an e-mail
-    field): where a value typed into it is likely to be."""
+    field): where a value typed into it is likely to be; and those of a placeholder of
+    another contact entity (a phone number for an e-mail field): where it is not."""
     op: int
     target: int
     start: int
@@ -85,9 +86,11 @@ WINDOW: Final = 4
 
 def span_hits(
     task: str, tokens: Sequence[tx.Token], element: ElementRow
-) -> tuple[tuple[int, ...], tuple[int, ...]]:
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """The tokens of ``task`` just after a word of ``element``'s label (``Subject: "..."``),
-    and those inside a placeholder whose entity suits the field (see :class:`Features`)."""
+    those inside a placeholder whose entity suits the field, and those inside a
+    placeholder of an entity with a field of its own (e-mail, phone) that is not this one
+    (see :class:`Features`)."""
     attrs = element.attrs
     field_words = set(tx.words(tx.element_label(element)))
     if attrs is not None:
@@ -99,11 +102,60 @@ def span_hits(
         marks = [i for i, t in enumerate(tokens) if _stem(t.text.lower()) in label]
         after = sorted({j for i in marks for j in range(i + 1, min(i + 1 + WINDOW, len(tokens)))})
     fitting: list[int] = []
+    foreign: list[int] = []
     for m in _PLACEHOLDER.finditer(task):
-        words = _ENTITY_WORDS.get(m.group(1), (m.group(1).lower(),))
+        entity = m.group(1)
+        words = _ENTITY_WORDS.get(entity, (entity.lower(),))
+        inside = [i for i, t in enumerate(tokens) if m.start() <= t.start < m.end()]
         if any(w in field_words for w in words):
-            fitting += [i for i, t in enumerate(tokens) if m.start() <= t.start < m.end()]
-    return tuple(after), tuple(fitting)
+            fitting += inside
+        elif entity in _ENTITY_WORDS:
+            foreign += inside
+    return tuple(after), tuple(fitting), tuple(foreign)
+
+
+_OPENERS: Final = frozenset(":\"“‘'(,")
+_CLOSERS: Final = frozenset("\"”’'),.;!?")
+
+
+def _boundaries(task: str, tokens: Sequence[tx.Token]) -> tuple[list[float], list[float]]:
+    """For each token, whether a value may start there (after a colon, an opening quote, a
+    comma or a line break) and whether one may end there (before a closing quote or
+    punctuation, or a line break): copied values are mostly such clauses."""
+    opens, closes = [], []
+    for i, t in enumerate(tokens):
+        before = tokens[i - 1] if i else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        opens.append(
+            float(before is None or before.text in _OPENERS or "\n" in task[before.end : t.start])
+        )
+        closes.append(
+            float(after is None or after.text in _CLOSERS or "\n" in task[t.end : after.start])
+        )
+    return opens, closes
+
+
+_Option = tuple[int, str, float, float, float]
+"""(element index, option text, word overlap with the task, contained in the task, chosen)."""
+
+
+def _kept_options(
+    pool: list[_Option], limit: int, gold_owner: int | None, gold: str | None
+) -> list[_Option]:
+    """At most ``limit`` options, in page order: all of them when they fit; otherwise those
+    the task names first (contained, then by word overlap), the chosen ones, then page order,
+    so a long list (every contact of the CRM) does not push the one the task means out.
+    While training the option the person chose is always kept."""
+    if len(pool) <= limit:
+        return pool
+
+    def priority(item: tuple[int, _Option]) -> tuple[float, ...]:
+        index, (owner, text, score, inside, current) = item
+        is_gold = float(gold is not None and owner == gold_owner and text == gold)
+        return (-is_gold, -inside, -score, -current, float(index))
+
+    ranked = sorted(enumerate(pool), key=priority)[:limit]
+    return [option for _, option in sorted(ranked, key=lambda item: item[0])]
 
 
 def _overlap(a: Sequence[str], b: set[str]) -> float:
@@ -158,9 +210,10 @@ class Featurizer:
         option_words = {w for e in elements for o in e.options or () for w in tx.words(o)}
         label_words = {w for e in elements for w in tx.words(tx.element_label(e))}
         task_ids = [tx.token_ids(t.text, cfg.buckets)[: cfg.token_limit] for t in tokens]
+        opens, closes = _boundaries(task, tokens)
         task_feats = [
-            (float(w in typed), float(w in option_words), float(w in label_words))
-            for w in (t.text.lower() for t in tokens)
+            (float(w in typed), float(w in option_words), float(w in label_words), o, c)
+            for w, o, c in zip((t.text.lower() for t in tokens), opens, closes, strict=True)
         ]
         targeted: Counter[str] = Counter()
         typed_into: Counter[str] = Counter()
@@ -173,12 +226,13 @@ class Featurizer:
         el_text: list[tuple[int, ...]] = []
         el_kind: list[tuple[int, ...]] = []
         el_feats: list[tuple[float, ...]] = []
-        hits: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        hits: list[tuple[tuple[int, ...], ...]] = []
         opt_ids: list[tuple[int, ...]] = []
         opt_owner: list[int] = []
         opt_feats: list[tuple[float, ...]] = []
         options: list[str] = []
         n = max(len(elements), 1)
+        pool: list[tuple[int, str, float, float, float]] = []
         for i, e in enumerate(elements):
             label = tx.element_label(e)
             label_w = tx.words(label)
@@ -207,12 +261,14 @@ class Featurizer:
                 )
             )
             for o, score, inside in zip(opts, opt_scores, opt_in, strict=True):
-                if len(opt_ids) >= cfg.max_options:
-                    break
-                opt_ids.append(self._text(o, 16))
-                opt_owner.append(i + 1)
-                opt_feats.append((score, inside, float(bool(e.value) and o == e.value)))
-                options.append(o)
+                pool.append((i, o, score, inside, float(bool(e.value) and o == e.value)))
+        gold = step.value if training and step.op == "SELECT" else None
+        gold_owner = next((i for i, e in enumerate(elements) if e.eid == step.target_eid), None)
+        for i, o, score, inside, current in _kept_options(pool, cfg.max_options, gold_owner, gold):
+            opt_ids.append(self._text(o, 16))
+            opt_owner.append(i + 1)
+            opt_feats.append((score, inside, current))
+            options.append(o)
         labels = self._labels(step, tokens, elements, opt_owner, options)
         vec = self.vectors
         return Features(
@@ -258,6 +314,10 @@ class Featurizer:
         if step.target_eid is not None:
             found = [i + 1 for i, e in enumerate(elements) if e.eid == step.target_eid]
             target = found[0] if found else IGNORE
+        elif step.target_match != "absent":
+            # The action had a target the observation did not show (or a desktop point):
+            # which candidate it was is unknown, and it was not "no element".
+            target = IGNORE
         start = end = copy = option = vocab = IGNORE
         value = step.value
         if value is not None and step.op in TYPE_OPS:
@@ -376,9 +436,9 @@ def _span_feats(items: Sequence[Features]) -> torch.Tensor:
     candidates = 1 + max(1, max((len(f.span_hits) for f in items), default=0))
     out = np.zeros((len(items), candidates, tokens, N_SPAN_FEATURES), dtype=np.float32)
     for b, f in enumerate(items):
-        for i, (after, fitting) in enumerate(f.span_hits):
-            out[b, i + 1, list(after), 0] = 1.0
-            out[b, i + 1, list(fitting), 1] = 1.0
+        for i, hits in enumerate(f.span_hits):
+            for feature, positions in enumerate(hits):
+                out[b, i + 1, list(positions), feature] = 1.0
     return torch.from_numpy(out)
 
 

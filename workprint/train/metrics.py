@@ -8,7 +8,8 @@ Each evaluated step is an :class:`Outcome`: the true and the predicted action. T
   ``"OP value"`` strings (``TYPE jane@acme.example``, ``CLICK``), averaged over steps; it
   gives partial credit for a right operation with a partly right value;
 * **step success rate**: element, operation and value all right (values compared after
-  case folding and collapsing white space; actions without a value need none predicted);
+  case folding and collapsing white space; actions without a value need none predicted; a
+  scroll's value is its direction, see :func:`comparable`);
 * **task success rate**: every step of an episode right.
 
 The intervals resample *people*, not steps: steps of one person are not independent, and the
@@ -74,8 +75,30 @@ def _norm(value: str | None) -> str:
     return " ".join((value or "").split()).casefold()
 
 
+def _sign(number: str) -> str:
+    try:
+        x = float(number)
+    except ValueError:
+        return "?"
+    return "+" if x > 0 else "-" if x < 0 else "0"
+
+
+def comparable(op: str, value: str | None) -> str | None:
+    """The part of a value that counts: a ``SCROLL`` by ``dx,dy`` pixels counts by its
+    direction (``0,-`` is up, ``0,+`` down): how far a wheel turn or a drag moves depends
+    on the device and the page's length, so people scroll the same page by different
+    amounts to the same end, and a runner scrolls until the element it wants is in view.
+    Every other value counts whole."""
+    if op != "SCROLL" or value is None or "," not in value:
+        return value
+    dx, _, dy = value.partition(",")
+    return f"{_sign(dx)},{_sign(dy)}"
+
+
 def op_string(op: str, value: str | None) -> str:
-    """``"OP value"`` as Mind2Web compares them (just ``OP`` without a value)."""
+    """``"OP value"`` as Mind2Web compares them (just ``OP`` without a value; a scroll by
+    its direction)."""
+    value = comparable(op, value)
     return f"{op} {value}" if value else op
 
 
@@ -97,7 +120,7 @@ def element_correct(o: Outcome) -> bool:
 
 
 def value_correct(o: Outcome) -> bool:
-    return _norm(o.pred_value) == _norm(o.gold_value)
+    return _norm(comparable(o.pred_op, o.pred_value)) == _norm(comparable(o.gold_op, o.gold_value))
 
 
 def step_correct(o: Outcome) -> bool:

@@ -46,9 +46,9 @@ OPS: Final = (
     "END",
 )
 N_ELEMENT_FEATURES: Final = 12
-N_TOKEN_FEATURES: Final = 3
+N_TOKEN_FEATURES: Final = 5
 N_OPTION_FEATURES: Final = 3
-N_SPAN_FEATURES: Final = 2
+N_SPAN_FEATURES: Final = 3
 _NEG: Final = -1e4
 """Logit of a masked position (finite, so rows with no valid label never make NaN)."""
 

@@ -1,0 +1,62 @@
+"""Model inputs: the features and labels the featurizer derives from a step."""
+
+from __future__ import annotations
+
+import msgspec
+
+from tests.train.conftest import TINY_DATA
+from workprint.dataset.format import ElementRow
+from workprint.train import _text as tx
+from workprint.train.data import Example, examples
+from workprint.train.features import IGNORE, Featurizer, _boundaries, _kept_options
+from workprint.train.model import ModelConfig
+from workprint.train.synthetic import simulate
+
+
+def _example() -> Example:
+    steps = next(iter(simulate(TINY_DATA).values()))[0][2]
+    return examples(steps)[1]
+
+
+def test_value_boundaries_follow_quotes_colons_and_punctuation() -> None:
+    task = 'Subject: "Discovery call". Notes:\nSend it'
+    tokens = tx.tokenize(task)
+    opens, closes = _boundaries(task, tokens)
+    by_text = {t.text: (o, c) for t, o, c in zip(tokens, opens, closes, strict=True)}
+    assert by_text["Discovery"] == (1.0, 0.0)
+    assert by_text["call"] == (0.0, 1.0)
+    assert by_text["Send"] == (1.0, 0.0)  # after a line break
+    assert by_text["it"] == (0.0, 1.0)  # the end of the text
+
+
+def test_long_option_lists_keep_what_the_task_names_first_in_page_order() -> None:
+    pool = [(0, f"Contact {i}", 0.0, 0.0, 0.0) for i in range(10)]
+    pool[7] = (0, "Ann Lee", 1.0, 1.0, 0.0)
+    pool[8] = (0, "Ann Other", 0.5, 0.0, 0.0)
+    kept = _kept_options(pool, 4, None, None)
+    assert [o[1] for o in kept] == ["Contact 0", "Contact 1", "Ann Lee", "Ann Other"]
+    assert _kept_options(pool, 20, None, None) == pool
+    # While training, the option chosen is always kept.
+    kept = _kept_options(pool, 2, 0, "Contact 9")
+    assert [o[1] for o in kept] == ["Ann Lee", "Contact 9"]
+
+
+def test_a_target_missing_from_the_observation_is_not_no_element() -> None:
+    ex = _example()
+    featurizer = Featurizer(ModelConfig(), ())
+    assert ex.step.target_eid is not None
+    assert featurizer(ex).target > 0
+    unmatched = msgspec.structs.replace(ex.step, target_eid=None, target_match="none")
+    assert featurizer(Example(unmatched, ex.history)).target == IGNORE
+    absent = msgspec.structs.replace(ex.step, target_eid=None, target_match="absent", target=None)
+    assert featurizer(Example(absent, ex.history)).target == 0
+
+
+def test_placeholder_fits_a_field_of_its_entity() -> None:
+    from workprint.train.features import span_hits
+
+    task = "Call <PERSON_12> on <PHONE_3>, not <EMAIL_2>."
+    phone = ElementRow(eid=1, tag="input", role="textbox", name="Phone")
+    _after, fitting, foreign = span_hits(task, tx.tokenize(task), phone)
+    assert [tx.tokenize(task)[i].text for i in fitting] == ["<PHONE_3>"]
+    assert [tx.tokenize(task)[i].text for i in foreign] == ["<EMAIL_2>"]
