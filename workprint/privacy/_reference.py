@@ -19,9 +19,9 @@ import msgspec
 from workprint.core import events as ev
 from workprint.core.events import CaptureMode, TextRule
 from workprint.privacy._plan import ROLES, decide, has_str
+from workprint.privacy._text import Vault, Vaults, redact_selector, redact_text, redact_url
 from workprint.privacy.detectors import Detector
 from workprint.privacy.policy import Policy, strictest
-from workprint.privacy.redact import Vault, Vaults, _redact_selector, redact_text, redact_url
 
 
 @cache
@@ -78,7 +78,7 @@ class _Walk:
         if action == "drop":
             return "" if required else None
         if rule is TextRule.SELECTOR:
-            return _redact_selector(value, self.detectors, self.vault, self.counts)
+            return redact_selector(value, self.detectors, self.vault, self.counts)
         return redact_text(value, self.detectors, self.vault, self.counts)
 
     def struct(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:

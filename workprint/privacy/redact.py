@@ -21,13 +21,9 @@ fails closed: :func:`redact_or_gap` turns any exception into a ``gap`` event wit
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any, Final
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import msgspec
 
@@ -43,215 +39,29 @@ from workprint.privacy._plan import (
     new_number,
     plan_for,
 )
-from workprint.privacy.detectors import Detector, find_all
+from workprint.privacy._text import (
+    PLACEHOLDER,
+    Clean,
+    Vault,
+    Vaults,
+    redact_all,
+    redact_selector,
+    redact_text,
+    redact_url,
+)
+from workprint.privacy.detectors import Detector
 from workprint.privacy.policy import Policy, strictest
 
-PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
-_SELECTOR_VALUE: Final = re.compile(r"""(=\s*)(["'])(.*?)\2""")
-
-
-class Vault:
-    """Placeholder numbers of one session: ``(entity, keyed digest of value) -> n``."""
-
-    def __init__(self, key: bytes, memo_size: int = 20_000) -> None:
-        self._key = key
-        self._numbers: dict[tuple[str, bytes], int] = {}
-        self._next: Counter[str] = Counter()
-        self.memo: OrderedDict[str, tuple[str, tuple[tuple[str, int], ...]]] = OrderedDict()
-        """Results of :func:`redact_text` in this session (the same labels recur in every
-        snapshot of a page); exact, because placeholders are stable within the session.
-        Holds redacted text and counts only; keys are the texts already seen in the session's
-        own memory, never written anywhere."""
-        self._memo_size = memo_size
-        self.elements: OrderedDict[Hashable, tuple[dict[str, Any], tuple[tuple[str, int], ...]]] = (
-            OrderedDict()
-        )
-        """What redaction changed in a struct (field -> new value: empty when nothing), by
-        its type, the values of the fields redaction can change, and the mode, policy
-        version and allowed query parameters: the same button recurs in every snapshot of a
-        page, the same page context in every event on it."""
-
-    def remember_element(
-        self, key: Hashable, changes: dict[str, Any], counts: Mapping[str, int]
-    ) -> None:
-        self.elements[key] = (changes, tuple(counts.items()))
-        if len(self.elements) > self._memo_size:
-            self.elements.popitem(last=False)
-
-    def remember(self, text: str, result: str, counts: Counter[str]) -> None:
-        self.memo[text] = (result, tuple(counts.items()))
-        if len(self.memo) > self._memo_size:
-            self.memo.popitem(last=False)
-
-    def placeholder(self, entity: str, value: str) -> str:
-        digest = hmac.new(self._key, f"{entity}\0{value}".encode(), hashlib.sha256).digest()
-        number = self._numbers.get((entity, digest))
-        if number is None:
-            self._next[entity] += 1
-            number = self._numbers[(entity, digest)] = self._next[entity]
-        return f"<{entity}_{number}>"
-
-
-class Clean(OrderedDict[Hashable, None]):
-    """What redaction leaves exactly as it is without detecting anything (texts, structs),
-    under given detectors, mode and policy: no placeholder is involved, so it is the same in
-    every session and one set serves all the vaults of a :class:`Vaults`. Bounded; the
-    oldest entries are forgotten first."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self._size = size
-
-    def add(self, key: Hashable) -> None:
-        self[key] = None
-        if len(self) > self._size:
-            self.popitem(last=False)
-
-
-class Vaults:
-    """Vaults by session, the least recently used dropped beyond ``capacity`` sessions or,
-    when ``budget`` is set, beyond that many remembered entries in all of them together
-    (checked every few calls); and the :class:`Clean` set they share (``clean_size``
-    entries at most)."""
-
-    _CHECK_EVERY: Final = 256
-
-    def __init__(
-        self,
-        key: bytes,
-        capacity: int = 4096,
-        *,
-        clean_size: int = 50_000,
-        budget: int | None = None,
-    ) -> None:
-        self._key = key
-        self._capacity = capacity
-        self._budget = budget
-        self._calls = 0
-        self._vaults: OrderedDict[str, Vault] = OrderedDict()
-        self.clean = Clean(clean_size)
-
-    def _new_vault(self, session_key: bytes) -> Vault:
-        return Vault(session_key)
-
-    def for_session(self, session_id: str) -> Vault:
-        vault = self._vaults.get(session_id)
-        if vault is None:
-            session_key = hmac.new(self._key, session_id.encode(), hashlib.sha256).digest()
-            vault = self._vaults[session_id] = self._new_vault(session_key)
-            if len(self._vaults) > self._capacity:
-                self._vaults.popitem(last=False)
-        else:
-            self._vaults.move_to_end(session_id)
-        if self._budget is not None:
-            self._calls += 1
-            if self._calls >= self._CHECK_EVERY:
-                self._calls = 0
-                self._keep_budget(self._budget)
-        return vault
-
-    def remembered(self) -> int:
-        """Entries remembered by all the session vaults together."""
-        return sum(len(v.memo) + len(v.elements) for v in self._vaults.values())
-
-    def _keep_budget(self, budget: int) -> None:
-        total = self.remembered()
-        while total > budget and len(self._vaults) > 1:
-            _, oldest = self._vaults.popitem(last=False)
-            total -= len(oldest.memo) + len(oldest.elements)
-
-
-def redact_text(
-    text: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
-) -> str:
-    """``text`` with every detected entity replaced by its placeholder. Placeholders already
-    in the text are left alone, so redacting twice changes nothing."""
-    known = vault.memo.get(text)
-    if known is not None:
-        for entity, n in known[1]:
-            counts[entity] += n
-        return known[0]
-    local: Counter[str] = Counter()
-    result = _redact_all(text, detectors, vault, local)
-    vault.remember(text, result, local)
-    counts.update(local)
-    return result
-
-
-def _redact_all(
-    text: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
-) -> str:
-    # Detectors see the whole text (context cues such as line starts stay intact); spans that
-    # touch an existing placeholder are skipped, so redacting twice changes nothing.
-    if not text:
-        return text
-    kept = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
-    spans = [
-        sp
-        for sp in find_all(text, detectors)
-        if not any(sp.start < end and start < sp.end for start, end in kept)
-    ]
-    if not spans:
-        return text
-    out: list[str] = []
-    last = 0
-    for span in spans:
-        out.append(text[last : span.start])
-        out.append(vault.placeholder(span.entity, text[span.start : span.end]))
-        counts[span.entity] += 1
-        last = span.end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def redact_url(
-    url: str,
-    *,
-    mode: CaptureMode,
-    allowed_query: frozenset[str],
-    detectors: Sequence[Detector],
-    vault: Vault,
-    counts: Counter[str],
-) -> str:
-    """Origin + path; credentials and fragment dropped; query only where allowed."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        counts["URL"] += 1
-        return vault.placeholder("URL", url)
-    if parts.username or parts.password:
-        counts["URL_CREDENTIALS"] += 1
-    netloc = host + (f":{port}" if port else "")
-    origin = f"{parts.scheme}://{netloc}" if parts.scheme else netloc
-    if mode == "metadata":
-        return origin
-    if mode == "full":
-        path = parts.path
-    else:
-        segments = []
-        for segment in parts.path.split("/"):
-            plain = unquote(segment)
-            redacted = redact_text(plain, detectors, vault, counts)
-            segments.append(segment if redacted == plain else quote(redacted, safe="<>_"))
-        path = "/".join(segments)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in allowed_query]
-    if mode != "full":
-        kept = [(k, redact_text(v, detectors, vault, counts)) for k, v in kept]
-    query = f"?{urlencode(kept, safe='<>_')}" if kept else ""
-    return f"{origin}{path}{query}"
-
-
-def _redact_selector(
-    selector: str, detectors: Sequence[Detector], vault: Vault, counts: Counter[str]
-) -> str:
-    def repl(match: re.Match[str]) -> str:
-        value = redact_text(match.group(3), detectors, vault, counts)
-        return f"{match.group(1)}{match.group(2)}{value}{match.group(2)}"
-
-    return _SELECTOR_VALUE.sub(repl, selector)
-
+__all__ = [
+    "PLACEHOLDER",
+    "Clean",
+    "Vault",
+    "Vaults",
+    "redact_event",
+    "redact_or_gap",
+    "redact_text",
+    "redact_url",
+]
 
 # ----------------------------------------------------------------------- event walking
 
@@ -425,13 +235,13 @@ class _Job:
             return "" if required else None
         local: Counter[str] = Counter()
         if action is Action.TEXT:
-            result = _redact_all(value, self.detectors, self.vault, local)
+            result = redact_all(value, self.detectors, self.vault, local)
             if result == value and not local:
                 self.clean.add((self.clean_key, value))
                 return value
             self.vault.remember(value, result, local)
         elif action is Action.SELECTOR:
-            result = _redact_selector(value, self.detectors, self.vault, local)
+            result = redact_selector(value, self.detectors, self.vault, local)
         else:
             result = redact_url(
                 value,
