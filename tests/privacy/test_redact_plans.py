@@ -326,3 +326,51 @@ def test_vaults_keep_to_their_budget_of_remembered_results() -> None:
         # Checked every few calls: never more than one interval's growth above the budget.
         assert vaults.remembered() <= 100 + Vaults._CHECK_EVERY
     assert vaults.for_session("session-1999").memo  # the most recent session is kept
+
+
+def test_a_policy_read_again_shares_what_was_remembered() -> None:
+    event = ev.ClickEvent(
+        event_id="01937b2e-8d4c-7a10-9f3e-5b2a6c1d0e4f",
+        seq=1,
+        stream="web",
+        device_id="dev_1",
+        session_id="01937b2e-8d4c-7a10-9f3e-000000000001",
+        occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        context=ev.Context(app="chromium", window_title="Deals", url="https://crm.example.test/d"),
+        target=ev.Target(tag="button", name="Save", selector="form > button"),
+        privacy=ev.Privacy(mode="redacted", policy_version="1"),
+        consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+    )
+    vaults = Vaults(b"k" * 32)
+    redact_event(event, POLICIES[0], detectors=DETECTORS, vaults=vaults)
+    remembered = len(vaults.clean)
+    again = parse(POLICIES[0].source)  # what the collector's policy cache does every 2 s
+    assert again is not POLICIES[0]
+    redact_event(event, again, detectors=DETECTORS, vaults=vaults)
+    assert len(vaults.clean) == remembered
+
+
+def test_policies_of_one_version_with_other_rules_are_not_confused() -> None:
+    # Same version number, the title kept by one and redacted by the other.
+    kept = parse(_BASE.format(version=9) + '\n[fields]\n"context.window_title" = "keep"\n')
+    redacted = parse(_BASE.format(version=9))
+    event = ev.ClickEvent(
+        event_id="01937b2e-8d4c-7a10-9f3e-5b2a6c1d0e4f",
+        seq=1,
+        stream="web",
+        device_id="dev_1",
+        session_id="01937b2e-8d4c-7a10-9f3e-000000000001",
+        occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        context=ev.Context(window_title="jane.doe@example.com", url="https://crm.example.test/d"),
+        privacy=ev.Privacy(mode="redacted", policy_version="1"),
+        consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+    )
+    fast, reference = Vaults(b"k" * 32), Vaults(b"k" * 32)
+    outs = []
+    for policy in (kept, redacted, kept):
+        got = redact_event(event, policy, detectors=DETECTORS, vaults=fast)
+        want = _reference.redact_event(event, policy, detectors=DETECTORS, vaults=reference)
+        assert got is not None and want is not None
+        assert ev.encode(got) == ev.encode(want)
+        outs.append(got.context.window_title)
+    assert outs == ["jane.doe@example.com", "<EMAIL_1>", "jane.doe@example.com"]

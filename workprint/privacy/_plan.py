@@ -247,10 +247,36 @@ def new_number() -> int:
 
 _PLANS: dict[tuple[int, str], Plan] = {}
 _MAX_PLANS: Final = 64
+_CANONICAL: dict[int, tuple[Policy, Policy]] = {}
+_BY_CONTENT: dict[tuple[int, str], Policy] = {}
+
+
+def canonical(policy: Policy) -> Policy:
+    """The first policy object seen with the same content as ``policy``.
+
+    The collector reads the active policy again every few seconds, getting a new object
+    each time; redaction keys its plans and remembered results by the canonical one, so
+    they outlive the re-read. (Both maps keep the objects they name alive, so an ``id``
+    cannot pass to another object while it is a key.)"""
+    found = _CANONICAL.get(id(policy))
+    if found is not None and found[0] is policy:
+        return found[1]
+    with _PLANS_LOCK:
+        key = (policy.version, policy.source)
+        canon = _BY_CONTENT.get(key)
+        if canon is None or canon.document != policy.document:
+            if len(_BY_CONTENT) >= _MAX_PLANS:
+                _BY_CONTENT.clear()
+            canon = _BY_CONTENT[key] = policy
+        if len(_CANONICAL) >= _MAX_PLANS:
+            _CANONICAL.clear()
+        _CANONICAL[id(policy)] = (policy, canon)
+    return canon
 
 
 def plan_for(policy: Policy, mode: CaptureMode) -> Plan:
-    """The plan of ``policy`` in ``mode`` (a few are remembered; policies change rarely)."""
+    """The plan of ``policy`` in ``mode`` (a few are remembered; policies change rarely).
+    Pass the :func:`canonical` policy, so that equal policies share a plan."""
     key = (id(policy), mode)
     plan = _PLANS.get(key)
     if plan is None or plan.policy is not policy:

@@ -35,6 +35,7 @@ from workprint.privacy._plan import (
     Plan,
     Shape,
     Step,
+    canonical,
     memo_number,
     new_number,
     plan_for,
@@ -301,6 +302,8 @@ def redact_event(
 
     Sub-structs that redaction leaves unchanged are the event's own objects (``is``), so a
     caller can reuse what it derived from them."""
+    # An equal policy read again (a new object) shares the plans and remembered results.
+    policy = canonical(policy)
     ctx = event.context
     mode: CaptureMode = event.privacy.mode
     if ctx.app or ctx.url or ctx.window_title:
