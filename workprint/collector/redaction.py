@@ -117,6 +117,7 @@ class CollectorRedactor:
         self._refresh_s = refresh_s
         self._lock = threading.Lock()
         self._detectors: tuple[Detector, ...] = ()
+        self._names: list[str] = []
         self._built_for: tuple[int, float] = (-1, 0.0)
         self.errors = 0
 
@@ -127,7 +128,11 @@ class CollectorRedactor:
             with self._lock:
                 if self._built_for == (version, at):
                     names = directory_names(self._engine, policy.document.deny_list.sources)
-                    self._detectors = default_detectors(names)
+                    # The same names give the same detectors: keeping the object keeps what
+                    # redaction remembered under it (results are keyed by the detectors).
+                    if not self._detectors or names != self._names:
+                        self._detectors = default_detectors(names)
+                        self._names = names
                     self._built_for = (policy.version, now)
         return self._detectors
 
