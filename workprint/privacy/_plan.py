@@ -105,6 +105,8 @@ class Shape:
     single: bool
     list_at: tuple[int, ...]
     """Positions of list values among them (turned into tuples in a key)."""
+    list_index: int
+    """The position of the only list value among several values; -1 otherwise."""
     memo: bool
     """Whether the result depends on the steps' values alone (no list of structs), so that
     it can be remembered by them."""
@@ -204,13 +206,15 @@ class Plan:
                         Step(name, FieldKind.STRUCT_LIST, Action.KEEP, False, role, nested)
                     )
         names = [s.name for s in steps]
+        list_at = tuple(i for i, s in enumerate(steps) if s.kind is FieldKind.TEXT_LIST)
         return Shape(
             struct=struct,
             number=next(_numbers),
             steps=tuple(steps),
             values=operator.attrgetter(*names) if names else _nothing,
             single=len(names) == 1,
-            list_at=tuple(i for i, s in enumerate(steps) if s.kind is FieldKind.TEXT_LIST),
+            list_at=list_at,
+            list_index=list_at[0] if len(list_at) == 1 and len(names) > 1 else -1,
             memo=all(s.kind is not FieldKind.STRUCT_LIST for s in steps),
         )
 

@@ -196,28 +196,34 @@ class _Job:
         """:meth:`_walk` of each struct of a list (snapshot elements: the hot loop, so the
         clean check is inline); ``items`` itself when none changed."""
         shape = step.shape
-        if shape is None or not shape.memo or not shape.steps:
+        if shape is None or not shape.memo or not shape.steps or shape.single:
             out = [self.walk(x, step.owner) for x in items]
-        else:
-            struct, number, clean_key, clean = (
-                shape.struct,
-                shape.number,
-                self.clean_key,
-                self.clean,
-            )
-            out = []
-            for x in items:
-                if type(x) is not struct:
-                    out.append(self.walk(x, step.owner))
-                    continue
-                values = _key_values(shape, x)
-                if (number, clean_key, values) in clean:
-                    out.append(x)
+            changed = any(a is not b for a, b in zip(out, items, strict=True))
+            return out if changed else items
+        struct, number, getter, at = shape.struct, shape.number, shape.values, shape.list_index
+        clean_key, clean = self.clean_key, self.clean
+        out = []
+        append = out.append
+        changed = False
+        for x in items:
+            if type(x) is not struct:
+                new = self.walk(x, step.owner)
+            else:
+                if at >= 0:
+                    values = getter(x)
+                    listed = values[at]
+                    if listed is not None:
+                        values = (*values[:at], tuple(listed), *values[at + 1 :])
                 else:
-                    out.append(self._remembered(x, shape, values))
-        if any(a is not b for a, b in zip(out, items, strict=True)):
-            return out
-        return items
+                    values = _key_values(shape, x)
+                if (number, clean_key, values) in clean:
+                    append(x)
+                    continue
+                new = self._remembered(x, shape, values)
+            if new is not x:
+                changed = True
+            append(new)
+        return out if changed else items
 
     def text(self, action: Action, value: str, required: bool) -> str | None:
         if action is Action.TEXT:
