@@ -9,7 +9,7 @@ from workprint.dataset.format import ElementRow
 from workprint.train import _text as tx
 from workprint.train.data import Example, examples
 from workprint.train.features import IGNORE, Featurizer, _boundaries, _kept_options
-from workprint.train.model import ModelConfig
+from workprint.train.model import Heads, ModelConfig, NextActionModel
 from workprint.train.synthetic import simulate
 
 
@@ -60,3 +60,44 @@ def test_placeholder_fits_a_field_of_its_entity() -> None:
     _after, fitting, foreign = span_hits(task, tx.tokenize(task), phone)
     assert [tx.tokenize(task)[i].text for i in fitting] == ["<PHONE_3>"]
     assert [tx.tokenize(task)[i].text for i in foreign] == ["<EMAIL_2>"]
+
+
+def test_vocabulary_entries_keep_the_operations_they_were_seen_with() -> None:
+    from types import SimpleNamespace
+
+    import torch
+
+    from workprint.train.data import value_operations
+    from workprint.train.model import OPS
+    from workprint.train.predict import vocab_allowed
+
+    ex = _example()
+
+    def step(op: str, value: str) -> Example:
+        return Example(msgspec.structs.replace(ex.step, op=op, value=value), ())
+
+    items = [step("KEY", "Enter"), step("SCROLL", "0,400"), step("KEY", "Enter")]
+    values = ("Enter", "0,400", "never seen")
+    assert value_operations(items, values) == (("KEY",), ("SCROLL",), ())
+    trained = SimpleNamespace(
+        value_ops=value_operations(items, values), model_config=ModelConfig(value_vocab=3)
+    )
+    allowed = vocab_allowed(trained)  # type: ignore[arg-type]
+    assert allowed is not None and allowed.shape == (len(OPS), 4)
+    key, scroll = OPS.index("KEY"), OPS.index("SCROLL")
+    assert allowed[key].tolist() == [True, True, False, False]
+    assert allowed[scroll].tolist() == [True, False, True, False]
+    assert not bool(allowed[OPS.index("CLICK"), 1:].any())
+    # The model's value for a key press never comes from the scroll amounts.
+    model = NextActionModel(ModelConfig(value_vocab=3))
+    vocab = torch.tensor([[-5.0, 0.0, 9.0, 0.0]])
+    heads = Heads(
+        op=torch.zeros(1, len(OPS)),
+        start=torch.zeros(1, 2),
+        end=torch.zeros(1, 2),
+        copy=torch.zeros(1),
+        option=torch.zeros(1, 1),
+        vocab=vocab,
+    )
+    pred = model.prediction(heads, torch.tensor([0]), torch.tensor([key]), allowed)
+    assert int(pred.vocab[0]) == 1

@@ -21,11 +21,13 @@ benchmarks start too.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -54,6 +56,8 @@ from workprint.store import migrate
 from workprint.store.engine import create_engine
 from workprint.store.events import iter_event_rows
 from workprint.store.rows import row_to_wire
+
+log = logging.getLogger(__name__)
 
 QUICK_TASKS: Final = 2
 FULL_TASKS: Final = 4
@@ -150,10 +154,42 @@ def _fresh(path: Path) -> None:
 
 
 def _directory_file(crm_db: Path, out: Path) -> Path:
-    """The names the collector redacts wherever they appear: the team and the customers."""
+    """The names the collector redacts wherever they appear: the team and the customers,
+    as the CRM knows them now (replaced whole, so a reader never sees half a file)."""
     path = out / "directory.txt"
-    path.write_text("".join(f"{n}\n" for n in directory_names(crm_db)), encoding="utf-8")
+    fresh = path.with_suffix(".txt.new")
+    fresh.write_text("".join(f"{n}\n" for n in directory_names(crm_db)), encoding="utf-8")
+    os.replace(fresh, path)
     return path
+
+
+DIRECTORY_SYNC_S: Final = 15.0
+"""How often the demo's directory follows the CRM while the team works."""
+
+
+@contextlib.contextmanager
+def directory_sync(crm_db: Path, out: Path, every_s: float = DIRECTORY_SYNC_S) -> Iterator[None]:
+    """Keep ``OUT/directory.txt`` in step with the CRM while the team works, as a deployment
+    syncs its deny-list from the directory of employees and customers: a contact the team
+    creates is redacted from then on (the collector rereads the list every minute), as the
+    agent later reads it. A failed sync is logged by type and retried at the next tick."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                _directory_file(crm_db, out)
+            except Exception as exc:  # noqa: BLE001 - the next tick retries
+                log.warning("directory sync failed (%s)", type(exc).__name__)
+
+    worker = threading.Thread(target=loop, name="directory-sync", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        _directory_file(crm_db, out)
 
 
 def _apply_policy(engine: Engine, crm_url: str, directory: Path) -> int:
@@ -221,16 +257,17 @@ def run_demo(
                 console=console,
             ) as bar:
                 job = bar.add_task("team", total=total)
-                result = team.run_team(
-                    crm_url,
-                    collector,
-                    tokens,
-                    plan,
-                    headless=headless,
-                    pace=team.QUICK if quick else team.Pace(),
-                    progress=lambda finished, _total: bar.update(job, completed=finished),
-                    workers=2,
-                )
+                with directory_sync(crm_db, out):
+                    result = team.run_team(
+                        crm_url,
+                        collector,
+                        tokens,
+                        plan,
+                        headless=headless,
+                        pace=team.QUICK if quick else team.Pace(),
+                        progress=lambda finished, _total: bar.update(job, completed=finished),
+                        workers=2,
+                    )
     by_kind, redactions = _report(console, engine, result)
     planned = [t for tasks in plan.values() for t in tasks if t.params["abandon"] == "no"]
     judged = sum(team.judge(crm_db, t) for t in planned)

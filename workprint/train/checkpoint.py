@@ -51,6 +51,8 @@ class Trained:
     values: tuple[str, ...]
     dataset: DatasetStamp
     step: int
+    value_ops: tuple[tuple[str, ...], ...] = ()
+    """For each entry of ``values``, the operations it was seen with in training."""
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:
@@ -67,6 +69,7 @@ def _header(
     values: tuple[str, ...],
     dataset: DatasetStamp,
     step: int,
+    value_ops: tuple[tuple[str, ...], ...],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -75,6 +78,7 @@ def _header(
         "model_config": dataclasses.asdict(model_config),
         "train_config": dataclasses.asdict(train_config),
         "values": list(values),
+        "value_ops": [list(ops) for ops in value_ops],
         "dataset": {**dataclasses.asdict(dataset), "people": list(dataset.people)},
     }
 
@@ -88,9 +92,10 @@ def save_checkpoint(
     train_config: TrainConfig,
     values: tuple[str, ...],
     dataset: DatasetStamp,
+    value_ops: tuple[tuple[str, ...], ...] = (),
 ) -> Path:
     """Everything needed to continue training after ``step`` optimizer steps."""
-    payload = _header(model.cfg, train_config, values, dataset, step)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops)
     payload["model"] = model.state_dict()
     payload["optimizer"] = optimizer.state_dict()
     payload["rng"] = torch.get_rng_state()
@@ -109,9 +114,10 @@ def save_model(
     train_config: TrainConfig,
     values: tuple[str, ...],
     dataset: DatasetStamp,
+    value_ops: tuple[tuple[str, ...], ...] = (),
 ) -> Path:
     """The trained weights and what they need (no optimizer state)."""
-    payload = _header(model.cfg, train_config, values, dataset, step)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops)
     payload["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     path = folder / MODEL
     _write(path, payload)
@@ -169,4 +175,5 @@ def load_trained(folder: Path | str, device: torch.device | None = None) -> Trai
         values=tuple(payload["values"]),
         dataset=stamp,
         step=int(payload["step"]),
+        value_ops=tuple(tuple(str(o) for o in ops) for ops in payload.get("value_ops", [])),
     )

@@ -127,3 +127,18 @@ def value_vocabulary(items: Sequence[Example], size: int, min_count: int = 2) ->
         counts[s.value] += 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(v for v, n in ranked[:size] if n >= min_count)
+
+
+def value_operations(
+    items: Sequence[Example], values: Sequence[str]
+) -> tuple[tuple[str, ...], ...]:
+    """For each entry of ``values``, the operations it was the value of (sorted): a key is
+    pressed, a scroll scrolled, an address navigated to, never the other way round."""
+    index = {v: i for i, v in enumerate(values)}
+    seen: list[set[str]] = [set() for _ in values]
+    for ex in items:
+        s = ex.step
+        i = index.get(s.value) if s.value is not None else None
+        if i is not None and s.op not in NO_VALUE_OPS:
+            seen[i].add(s.op)
+    return tuple(tuple(sorted(ops)) for ops in seen)

@@ -25,7 +25,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workprint.train import checkpoint as ckpt
 from workprint.train.config import TrainConfig, batch_indices, lr_at
-from workprint.train.data import examples, open_dataset, read_split, value_vocabulary
+from workprint.train.data import (
+    examples,
+    open_dataset,
+    read_split,
+    value_operations,
+    value_vocabulary,
+)
 from workprint.train.errors import (
     CheckpointInvalid,
     DatasetUnusable,
@@ -152,6 +158,7 @@ def train(
     seed_everything(tcfg.seed)
     items = examples(rows)
     values = value_vocabulary(items, mcfg.value_vocab)
+    value_ops = value_operations(items, values)
     if resumed is not None and tuple(resumed["values"]) != values:
         raise CheckpointInvalid("the checkpoint's value vocabulary differs from this dataset's")
     vectors = vectors_for(mcfg, encoder)
@@ -197,10 +204,17 @@ def train(
                     train_config=tcfg,
                     values=values,
                     dataset=stamp,
+                    value_ops=value_ops,
                 )
     if step >= tcfg.steps:
         ckpt.save_model(
-            folder, model=model, step=step, train_config=tcfg, values=values, dataset=stamp
+            folder,
+            model=model,
+            step=step,
+            train_config=tcfg,
+            values=values,
+            dataset=stamp,
+            value_ops=value_ops,
         )
     seconds = time.perf_counter() - started
     log.info(

@@ -256,8 +256,13 @@ class NextActionModel(nn.Module):
         hints = hints[:, : start.shape[1]]
         start = start + self.span_start(hints).squeeze(-1)
         end = end + self.span_end(hints).squeeze(-1)
-        start = start.masked_fill(~batch.task_mask, _NEG)
-        end = end.masked_fill(~batch.task_mask, _NEG)
+        usable = batch.task_mask
+        if not self.training:
+            # A placeholder of another contact entity never starts or ends a value typed
+            # into this field (a phone number is not an e-mail address).
+            usable = usable & ~(hints[..., 2] > 0)
+        start = start.masked_fill(~usable, _NEG)
+        end = end.masked_fill(~usable, _NEG)
         options = self.option_in(self._bags(batch.opt_ids))
         option = torch.einsum("bod,bd->bo", options, self.option_query(joint)) * scale
         option = option + self.option_features(batch.opt_feats).squeeze(-1)
@@ -296,17 +301,27 @@ class NextActionModel(nn.Module):
         return total, {k: float(v.detach()) for k, v in parts.items()}
 
     @torch.no_grad()
-    def predict(self, batch: Batch) -> Prediction:
+    def predict(self, batch: Batch, vocab_allowed: torch.Tensor | None = None) -> Prediction:
         """The most likely element, then operation and value parts for it."""
         enc = self.encode(batch)
         chosen = enc.element_logits.argmax(dim=-1)
-        return self.prediction(self.heads(enc, batch, chosen), chosen)
+        return self.prediction(self.heads(enc, batch, chosen), chosen, None, vocab_allowed)
 
     def prediction(
-        self, heads: Heads, chosen: torch.Tensor, op: torch.Tensor | None = None
+        self,
+        heads: Heads,
+        chosen: torch.Tensor,
+        op: torch.Tensor | None = None,
+        vocab_allowed: torch.Tensor | None = None,
     ) -> Prediction:
         """The value parts of ``heads`` for the chosen candidates, with the most likely
-        operation (or ``op``, when given)."""
+        operation (or ``op``, when given). ``vocab_allowed`` (``[len(OPS), 1 +
+        value_vocab]``, true where an operation may take a vocabulary entry) keeps a key
+        press from taking a scroll amount or an address."""
+        ops = heads.op.argmax(dim=-1) if op is None else op
+        vocab = heads.vocab
+        if vocab_allowed is not None:
+            vocab = vocab.masked_fill(~vocab_allowed[ops], 2 * _NEG)
         limit = self.cfg.max_span
         pair = heads.start.unsqueeze(2) + heads.end.unsqueeze(1)  # [B, start, end]
         t = pair.shape[1]
@@ -317,13 +332,13 @@ class NextActionModel(nn.Module):
         flat = pair.masked_fill(~allowed, 2 * _NEG).reshape(pair.shape[0], -1).argmax(dim=-1)
         return Prediction(
             candidate=chosen,
-            op=heads.op.argmax(dim=-1) if op is None else op,
+            op=ops,
             start=flat // t,
             end=flat % t,
             copy=heads.copy > 0,
             option=heads.option.argmax(dim=-1),
             option_valid=heads.option.max(dim=-1).values > _NEG / 2,
-            vocab=heads.vocab.argmax(dim=-1),
+            vocab=vocab.argmax(dim=-1),
         )
 
 

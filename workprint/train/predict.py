@@ -48,6 +48,23 @@ def decode(
     return Act(op, eid, value)
 
 
+def vocab_allowed(trained: Trained, device: torch.device | None = None) -> torch.Tensor | None:
+    """``[len(OPS), 1 + value_vocab]``: which vocabulary entries each operation may take
+    (those it was seen with in training; entry 0, "no value", always); None for a model
+    that does not record it."""
+    if not trained.value_ops:
+        return None
+    width = 1 + trained.model_config.value_vocab
+    allowed = torch.zeros(len(OPS), width, dtype=torch.bool, device=device)
+    allowed[:, 0] = True
+    index = {op: i for i, op in enumerate(OPS)}
+    for entry, ops in enumerate(trained.value_ops[: width - 1], start=1):
+        for op in ops:
+            if op in index:
+                allowed[index[op], entry] = True
+    return allowed
+
+
 def predict(
     trained: Trained,
     items: Sequence[Example],
@@ -64,10 +81,11 @@ def predict(
     if table is not None:
         table = table.to(dev)
     trained.model.eval()
+    allowed = vocab_allowed(trained, dev)
     out: list[Act] = []
     for start in range(0, len(features), batch_size):
         chunk = features[start : start + batch_size]
-        pred = trained.model.predict(collate(chunk, table).to(dev))
+        pred = trained.model.predict(collate(chunk, table).to(dev), allowed)
         for row, feats in enumerate(chunk):
             task = items[start + row].step.task
             out.append(decode(pred, row, feats, task, trained.values))
@@ -132,6 +150,7 @@ def rank(
     batch = collate(feats, table).to(dev)
     shown = example.step.obs_elements[: trained.model_config.max_elements]
     scored: list[tuple[float, Act]] = []
+    allowed = vocab_allowed(trained, dev)
     with torch.no_grad():
         enc = model.encode(batch)
         logits = enc.element_logits[0]
@@ -144,7 +163,7 @@ def rank(
             op_lp = torch.log_softmax(heads.op[0], dim=-1)
             order = [i for i in op_lp.argsort(descending=True).tolist() if fits(OPS[i], element)]
             for i in order[:ops]:
-                pred = model.prediction(heads, chosen, torch.tensor([i], device=dev))
+                pred = model.prediction(heads, chosen, torch.tensor([i], device=dev), allowed)
                 act = decode(pred, 0, feats[0], example.step.task, trained.values)
                 scored.append((el_lp + float(op_lp[i]), act))
     scored.sort(key=lambda pair: -pair[0])
