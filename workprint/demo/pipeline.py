@@ -83,7 +83,7 @@ QUICK: Final = Sizes(
     tasks_per_person=6, train_steps=500, agent_tasks=8, all_baselines=False, bootstrap=500
 )
 FULL: Final = Sizes(
-    tasks_per_person=30, train_steps=2000, agent_tasks=16, all_baselines=True, bootstrap=1000
+    tasks_per_person=20, train_steps=1500, agent_tasks=16, all_baselines=True, bootstrap=1000
 )
 
 
