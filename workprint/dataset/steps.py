@@ -260,7 +260,6 @@ def episode_steps(
     a task the person ended as done gets a last step ``END`` (see :func:`end_step_of`)."""
     steps: list[StepRow] = []
     history: list[str] = []
-    start = episode.start_ms
     element_rows: dict[str, list[ElementRow]] = {}
     last_action: TimedEvent | None = None
     for item in episode.events:
@@ -270,9 +269,7 @@ def episode_steps(
             continue
         if item.kind not in include or (not followed_navigations and is_followed_navigation(event)):
             continue
-        steps.append(
-            _step(item, episode, episode_id, person, observer, history, start, element_rows)
-        )
+        steps.append(_step(item, episode, episode_id, person, observer, history, element_rows))
         history.append(steps[-1].action_repr)
         last_action = item
     if end_step and last_action is not None and episode.outcome == "done":
@@ -302,37 +299,69 @@ def end_step_of(
     value; its time is the episode's end and its ``event_id`` the episode's last event."""
     event = last.event
     snap = observer.latest(event) if event.stream != "desktop" else None
-    rows: list[ElementRow] = []
-    if snap is not None:
-        rows = element_rows.get(snap.event_id) or [element_row(e) for e in snap.elements]
-    ctx = event.context
     final = episode.events[-1]
-    return StepRow(
-        episode_id=episode_id,
-        step_index=len(history),
-        person=person,
-        event_id=final.event.event_id,
-        t_ms=final.at_ms - episode.start_ms,
-        task=episode.task,
-        stream=event.stream,
-        app=ctx.app,
-        url=snap.url if snap is not None else ctx.url,
-        obs_kind="elements"
-        if snap is not None
-        else ("window" if event.stream == "desktop" else "page"),
-        obs_event_id=snap.event_id if snap is not None else None,
-        obs_app=ctx.app,
-        obs_url=snap.url if snap is not None else ctx.url,
-        obs_title=ctx.window_title,
-        obs_elements=rows,
-        previous_actions=list(history),
-        op=END,
-        target_eid=None,
-        target_match="absent",
-        target=None,
-        value=None,
-        action_repr=END,
-    )
+    where = _Where(episode, episode_id, person, history, element_rows)
+    url = snap.url if snap is not None else event.context.url
+    return where.row(event, final.event.event_id, final.at_ms, url, snap, END, None, "absent")
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What every step of one episode shares."""
+
+    episode: Episode
+    episode_id: str
+    person: str
+    history: list[str]
+    element_rows: dict[str, list[ElementRow]]
+
+    def row(
+        self,
+        event: ev.Event,
+        event_id: str,
+        at_ms: int,
+        url: str | None,
+        snap: Snapshot | None,
+        op: str,
+        eid: int | None,
+        how: str,
+        target: ev.Target | None = None,
+        value: str | None = None,
+    ) -> StepRow:
+        ctx = event.context
+        rows: list[ElementRow] = []
+        if snap is not None:
+            cached = self.element_rows.get(snap.event_id)
+            if cached is None:
+                cached = self.element_rows[snap.event_id] = [element_row(e) for e in snap.elements]
+            rows = cached
+            obs_kind = "elements"
+        else:
+            obs_kind = "window" if event.stream == "desktop" else "page"
+        return StepRow(
+            episode_id=self.episode_id,
+            step_index=len(self.history),
+            person=self.person,
+            event_id=event_id,
+            t_ms=at_ms - self.episode.start_ms,
+            task=self.episode.task,
+            stream=event.stream,
+            app=ctx.app,
+            url=url,
+            obs_kind=obs_kind,
+            obs_event_id=snap.event_id if snap is not None else None,
+            obs_app=ctx.app,
+            obs_url=snap.url if snap is not None else ctx.url,
+            obs_title=ctx.window_title,
+            obs_elements=rows,
+            previous_actions=list(self.history),
+            op=op,
+            target_eid=eid,
+            target_match=how,
+            target=target_row(target),
+            value=value,
+            action_repr=action_repr(op, eid, target, value),
+        )
 
 
 def _step(
@@ -342,45 +371,22 @@ def _step(
     person: str,
     observer: Observer,
     history: list[str],
-    start: int,
     element_rows: dict[str, list[ElementRow]],
 ) -> StepRow:
     event = item.event
-    ctx = event.context
     snap = observer.observation(event) if event.stream != "desktop" else None
+    eid, how = match_target(event.target, snap.elements if snap is not None else ())
+    where = _Where(episode, episode_id, person, history, element_rows)
     op = item.kind.value.upper()
-    if snap is not None:
-        eid, how = match_target(event.target, snap.elements)
-        rows = element_rows.get(snap.event_id)
-        if rows is None:
-            rows = element_rows[snap.event_id] = [element_row(e) for e in snap.elements]
-        obs_kind = "elements"
-    else:
-        eid, how = match_target(event.target, ())
-        rows = []
-        obs_kind = "window" if event.stream == "desktop" else "page"
-    value = action_value(event)
-    return StepRow(
-        episode_id=episode_id,
-        step_index=len(history),
-        person=person,
-        event_id=event.event_id,
-        t_ms=item.at_ms - start,
-        task=episode.task,
-        stream=event.stream,
-        app=ctx.app,
-        url=ctx.url,
-        obs_kind=obs_kind,
-        obs_event_id=snap.event_id if snap is not None else None,
-        obs_app=ctx.app,
-        obs_url=snap.url if snap is not None else ctx.url,
-        obs_title=ctx.window_title,
-        obs_elements=rows,
-        previous_actions=list(history),
-        op=op,
-        target_eid=eid,
-        target_match=how,
-        target=target_row(event.target),
-        value=value,
-        action_repr=action_repr(op, eid, event.target, value),
+    return where.row(
+        event,
+        event.event_id,
+        item.at_ms,
+        event.context.url,
+        snap,
+        op,
+        eid,
+        how,
+        event.target,
+        action_value(event),
     )
