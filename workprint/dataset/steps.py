@@ -257,10 +257,10 @@ def episode_steps(
 
     A navigation that followed from the previous action (transition ``link`` or ``form``)
     is that action's effect, not a step, unless ``followed_navigations``. With ``end_step``,
-    a task the person ended as done gets a last step ``END`` (see :func:`end_step_of`)."""
+    a task the person ended as done gets a last step ``END`` (see :func:`_end_step`)."""
     steps: list[StepRow] = []
     history: list[str] = []
-    element_rows: dict[str, list[ElementRow]] = {}
+    where = _Where(episode, episode_id, person, history, {})
     last_action: TimedEvent | None = None
     for item in episode.events:
         event = item.event
@@ -269,13 +269,11 @@ def episode_steps(
             continue
         if item.kind not in include or (not followed_navigations and is_followed_navigation(event)):
             continue
-        steps.append(_step(item, episode, episode_id, person, observer, history, element_rows))
+        steps.append(_step(item, where, observer))
         history.append(steps[-1].action_repr)
         last_action = item
     if end_step and last_action is not None and episode.outcome == "done":
-        steps.append(
-            end_step_of(last_action, episode, episode_id, person, observer, history, element_rows)
-        )
+        steps.append(_end_step(last_action, where, observer))
     return steps
 
 
@@ -283,15 +281,7 @@ END: Final = "END"
 """The operation of the step that closes a task: the person said it was done."""
 
 
-def end_step_of(
-    last: TimedEvent,
-    episode: Episode,
-    episode_id: str,
-    person: str,
-    observer: Observer,
-    history: list[str],
-    element_rows: dict[str, list[ElementRow]],
-) -> StepRow:
+def _end_step(last: TimedEvent, where: _Where, observer: Observer) -> StepRow:
     """The ``END`` step of a task ended as done (``task_end`` with outcome ``done``): its
     observation is the latest snapshot of the tab of the task's last action, whatever page
     it shows (the page the work led to; the SDK takes it when the task ends), so a model
@@ -299,8 +289,7 @@ def end_step_of(
     value; its time is the episode's end and its ``event_id`` the episode's last event."""
     event = last.event
     snap = observer.latest(event) if event.stream != "desktop" else None
-    final = episode.events[-1]
-    where = _Where(episode, episode_id, person, history, element_rows)
+    final = where.episode.events[-1]
     url = snap.url if snap is not None else event.context.url
     return where.row(event, final.event.event_id, final.at_ms, url, snap, END, None, "absent")
 
@@ -364,19 +353,10 @@ class _Where:
         )
 
 
-def _step(
-    item: TimedEvent,
-    episode: Episode,
-    episode_id: str,
-    person: str,
-    observer: Observer,
-    history: list[str],
-    element_rows: dict[str, list[ElementRow]],
-) -> StepRow:
+def _step(item: TimedEvent, where: _Where, observer: Observer) -> StepRow:
     event = item.event
     snap = observer.observation(event) if event.stream != "desktop" else None
     eid, how = match_target(event.target, snap.elements if snap is not None else ())
-    where = _Where(episode, episode_id, person, history, element_rows)
     op = item.kind.value.upper()
     return where.row(
         event,
