@@ -13,6 +13,7 @@ row locks in the same order on PostgreSQL and cannot deadlock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,10 +67,6 @@ class WriteResult:
     duplicates: list[str]
     quarantined: list[QuarantineRow] = field(default_factory=list)
     gaps_opened: int = 0
-
-
-def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
-    return (sqlite.insert if is_sqlite(conn) else postgresql.insert)(table)
 
 
 _EVENT_COLUMNS = list(EVENT_COLUMNS)
@@ -202,26 +199,24 @@ def _write(conn: Connection, batch: BatchWrite) -> WriteResult:
 
     skew = batch.received_at_ms - batch.sent_at_ms
     conn.execute(
-        _dialect_insert(conn, batches)
-        .values(
-            batch_id=batch.batch_id,
-            device_id=batch.device_id,
-            received_at_ms=batch.received_at_ms,
-            sent_at_ms=batch.sent_at_ms,
-            skew_ms=skew,
-            agent_name=batch.agent_name,
-            agent_version=batch.agent_version,
-            events_total=batch.events_total,
-            accepted=len(inserted),
-            duplicates=len(duplicates),
-            quarantined=len(quarantined),
-        )
-        .on_conflict_do_nothing(index_elements=["batch_id"])
+        _new_batch(conn.dialect.name),
+        {
+            "b_batch_id": batch.batch_id,
+            "b_device_id": batch.device_id,
+            "b_received_at_ms": batch.received_at_ms,
+            "b_sent_at_ms": batch.sent_at_ms,
+            "b_skew_ms": skew,
+            "b_agent_name": batch.agent_name,
+            "b_agent_version": batch.agent_version,
+            "b_events_total": batch.events_total,
+            "b_accepted": len(inserted),
+            "b_duplicates": len(duplicates),
+            "b_quarantined": len(quarantined),
+        },
     )
     conn.execute(
-        devices.update()
-        .where(devices.c.device_id == batch.device_id)
-        .values(last_skew_ms=skew, last_seen_ms=batch.received_at_ms)
+        _DEVICE_SEEN,
+        {"b_device": batch.device_id, "b_skew": skew, "b_seen": batch.received_at_ms},
     )
     return WriteResult(
         accepted=len(inserted),
@@ -242,22 +237,73 @@ def _fingerprints(conn: Connection, ids: list[str]) -> dict[str, bytes]:
     return found
 
 
+# The statements every batch runs, built once (building one costs several times what
+# executing it does); values are bound per call.
+_STREAM_KEY = (streams.c.device_id == sa.bindparam("b_device")) & (
+    streams.c.stream == sa.bindparam("b_stream")
+)
+_STREAM_MAX = sa.select(streams.c.max_seq).where(_STREAM_KEY)
+_STREAM_MAX_LOCKED = _STREAM_MAX.with_for_update()
+_STREAM_ADVANCE = (
+    streams.update()
+    .where(_STREAM_KEY)
+    .values(max_seq=sa.bindparam("b_max"), events=streams.c.events + sa.bindparam("b_count"))
+)
+_DEVICE_SEEN = (
+    devices.update()
+    .where(devices.c.device_id == sa.bindparam("b_device"))
+    .values(last_skew_ms=sa.bindparam("b_skew"), last_seen_ms=sa.bindparam("b_seen"))
+)
+
+
+@functools.cache
+def _new_stream(dialect: str) -> Any:
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    return (
+        insert(streams)
+        .values(
+            device_id=sa.bindparam("b_device"), stream=sa.bindparam("b_stream"), max_seq=0, events=0
+        )
+        .on_conflict_do_nothing(index_elements=["device_id", "stream"])
+    )
+
+
+_BATCH_COLUMNS = (
+    "batch_id",
+    "device_id",
+    "received_at_ms",
+    "sent_at_ms",
+    "skew_ms",
+    "agent_name",
+    "agent_version",
+    "events_total",
+    "accepted",
+    "duplicates",
+    "quarantined",
+)
+
+
+@functools.cache
+def _new_batch(dialect: str) -> Any:
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    return (
+        insert(batches)
+        .values({c: sa.bindparam(f"b_{c}") for c in _BATCH_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["batch_id"])
+    )
+
+
 def _track_streams(conn: Connection, batch: BatchWrite, rows: Sequence[EventRow]) -> int:
     by_stream: dict[str, list[int]] = {}
     for r in rows:
         by_stream.setdefault(r.stream, []).append(r.seq)
     opened = 0
+    on_sqlite = is_sqlite(conn)
     for stream, seqs in sorted(by_stream.items()):
-        key = (streams.c.device_id == batch.device_id) & (streams.c.stream == stream)
-        conn.execute(
-            _dialect_insert(conn, streams)
-            .values(device_id=batch.device_id, stream=stream, max_seq=0, events=0)
-            .on_conflict_do_nothing(index_elements=["device_id", "stream"])
-        )
-        query = sa.select(streams.c.max_seq).where(key)
-        if not is_sqlite(conn):
-            query = query.with_for_update()
-        max_seq = conn.execute(query).scalar_one()
+        bound = {"b_device": batch.device_id, "b_stream": stream}
+        conn.execute(_new_stream(conn.dialect.name), bound)
+        query = _STREAM_MAX if on_sqlite else _STREAM_MAX_LOCKED
+        max_seq = conn.execute(query, bound).scalar_one()
         gap_key = (seq_gaps.c.device_id == batch.device_id) & (seq_gaps.c.stream == stream)
         old = []
         if min(seqs) <= max_seq:
@@ -287,9 +333,7 @@ def _track_streams(conn: Connection, batch: BatchWrite, rows: Sequence[EventRow]
                 ],
             )
             opened += sum(1 for lo, _ in added if lo > max_seq)
-        conn.execute(
-            streams.update().where(key).values(max_seq=new_max, events=streams.c.events + len(seqs))
-        )
+        conn.execute(_STREAM_ADVANCE, {**bound, "b_max": new_max, "b_count": len(seqs)})
     return opened
 
 
