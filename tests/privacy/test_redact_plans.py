@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -374,3 +375,24 @@ def test_policies_of_one_version_with_other_rules_are_not_confused() -> None:
         assert ev.encode(got) == ev.encode(want)
         outs.append(got.context.window_title)
     assert outs == ["jane.doe@example.com", "<EMAIL_1>", "jane.doe@example.com"]
+
+
+def test_vaults_shared_by_threads_keep_their_budget_without_errors() -> None:
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    vaults = Vaults(b"k" * 32, budget=50)
+
+    def work(offset: int) -> None:
+        for i in range(3000):
+            vault = vaults.for_session(f"session-{offset}-{i % 300}")
+            vault.remember(f"text {i}", "<X_1>", Counter(X=1))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads interleave as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(work, range(4)))  # re-raises any error of a thread
+    finally:
+        sys.setswitchinterval(switch)
+    assert vaults.remembered() <= 50 + 4 * Vaults._CHECK_EVERY

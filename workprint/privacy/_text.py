@@ -121,7 +121,8 @@ class Vaults:
 
     def remembered(self) -> int:
         """Entries remembered by all the session vaults together."""
-        return sum(len(v.memo) + len(v.elements) for v in self._vaults.values())
+        # list() copies in one step: ingest threads may add a session meanwhile.
+        return sum(len(v.memo) + len(v.elements) for v in list(self._vaults.values()))
 
     def _keep_budget(self, budget: int) -> None:
         total = self.remembered()
