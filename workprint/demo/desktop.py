@@ -177,14 +177,14 @@ def desktop_session(
         "blocked" if result.secure_prompt_blocked else "NOT blocked",
         result.seconds,
     )
-    kinds = ", ".join(f"{k} {n}" for k, n in sorted(result.events_by_kind.items()))
-    entities = ", ".join(f"{k} {n}" for k, n in sorted(result.redactions.items())) or "none"
-    _say(console, f"desktop events stored: {kinds}")
+    # Kinds and entities, no counts: one person's activity is not a figure the demo shows.
+    kinds = ", ".join(k for k, n in sorted(result.events_by_kind.items()) if n)
+    entities = ", ".join(k for k, n in sorted(result.redactions.items()) if n) or "none"
+    _say(console, f"desktop events stored, of kinds: {kinds}")
     _say(
         console,
-        f"desktop placeholders: {entities}; password prompt "
-        f"{'not recorded' if result.secure_prompt_blocked else 'NOT shown to be blocked'}; "
-        f"{result.seconds:.0f} s",
+        f"desktop placeholders for: {entities}; password prompt "
+        f"{'not recorded' if result.secure_prompt_blocked else 'NOT shown to be blocked'}",
     )
     return result
 
