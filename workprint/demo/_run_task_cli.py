@@ -20,7 +20,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 from urllib.parse import urlsplit
 
 import typer
@@ -28,7 +28,9 @@ import typer
 from workprint.core.errors import WorkprintError
 from workprint.demo.crm import state
 from workprint.demo.team import TaskSpec, chromium, judge
-from workprint.train.runner import RunResult, StepRecord, model_policy
+
+if TYPE_CHECKING:  # the training stack (PyTorch) loads only when a task is run
+    from workprint.train.runner import RunResult, StepRecord
 
 _MOVE: Final = (
     re.compile(r'^Move the deal "(?P<deal>.+)" from (?P<src>\w+) to (?P<dst>\w+)\.$'),
@@ -132,6 +134,7 @@ def run_task_command(
 
     from workprint.demo.agent_eval import run_in_crm
     from workprint.train.checkpoint import load_trained
+    from workprint.train.runner import model_policy
 
     try:
         policy = model_policy(load_trained(model))
