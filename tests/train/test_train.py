@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.train.conftest import TINY_MODEL, TINY_TRAIN
+from tests.train.conftest import TINY_DATA, TINY_MODEL, TINY_TRAIN
 from workprint.train import checkpoint as ckpt
 from workprint.train.data import open_dataset
 from workprint.train.errors import CheckpointInvalid, DeviceUnavailable, OutputNotEmpty
@@ -109,3 +109,30 @@ def test_training_on_cuda(tiny_dataset: Path, tmp_path: Path) -> None:
     result = train(tiny_dataset, tmp_path / "gpu", train_config=cfg, model_config=TINY_MODEL)
     assert result.device == "cuda"
     assert ckpt.load_trained(tmp_path / "gpu").step == cfg.steps
+
+
+def test_a_warm_start_begins_from_a_models_weights_and_joins_its_lineage(
+    trained: Path, tmp_path: Path
+) -> None:
+    from workprint.train.card import lineage
+    from workprint.train.errors import TrainConfigInvalid
+    from workprint.train.synthetic import write_synthetic
+
+    other = tmp_path / "other-data"
+    write_synthetic(other, dataclasses.replace(TINY_DATA, seed=11))
+    out = tmp_path / "warm"
+    one_step = dataclasses.replace(TINY_TRAIN, steps=1, warmup_steps=0)
+    train(other, out, train_config=one_step, model_config=TINY_MODEL, init_from=trained)
+    warm = ckpt.load_trained(out)
+    base = ckpt.load_trained(trained)
+    assert warm.init == base.dataset and warm.dataset.version_id != base.dataset.version_id
+    # One small step from the base: the weights are near it, not a fresh initialisation.
+    moved = max(float((a - _weights(trained)[k]).abs().max()) for k, a in _weights(out).items())
+    assert moved < 0.05
+    doc = lineage(out, warm)
+    assert set(base.dataset.people) <= set(doc["people"])
+    assert set(warm.dataset.people) <= set(doc["people"])
+    assert doc["warm_start"]["version_id"] == base.dataset.version_id
+    wider = dataclasses.replace(TINY_MODEL, dim=32)
+    with pytest.raises(TrainConfigInvalid):
+        train(other, tmp_path / "no", train_config=one_step, model_config=wider, init_from=trained)

@@ -83,6 +83,14 @@ def train_command(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the checkpoint in --out.")
     ] = False,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--init-from",
+            help="Start from the weights of the model in this folder (same model settings); "
+            "its data joins the new model's lineage.",
+        ),
+    ] = None,
 ) -> None:
     """Train a next-action model on a dataset's training people, then evaluate it on its
     held-out people against the baselines (model.pt, metrics.json, report.html,
@@ -104,6 +112,7 @@ def train_command(
             model_config=mcfg,
             resume=resume,
             progress=sys.stderr.isatty(),
+            init_from=init_from,
         )
         out.print(
             f"trained {result.steps} steps in {result.seconds:.0f} s on {result.device}",

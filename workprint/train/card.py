@@ -66,7 +66,14 @@ def lineage(folder: Path, trained: Trained) -> dict[str, Any]:
             "manifest_sha256": stamp.manifest_sha256,
         },
         "split": stamp.train_split,
-        "people": sorted(stamp.people),
+        "people": sorted({*stamp.people, *(trained.init.people if trained.init else ())}),
+        "warm_start": None
+        if trained.init is None
+        else {
+            "name": trained.init.name,
+            "version_id": trained.init.version_id,
+            "manifest_sha256": trained.init.manifest_sha256,
+        },
         "note": "the model is stale when any of these people is erased",
     }
 
@@ -120,6 +127,15 @@ def render_card(
         f"- datasheet: {datasheet}",
         f"- trained on the `{stamp.train_split}` split: {len(stamp.people)} pseudonymous "
         f"people, listed in [{LINEAGE}]({LINEAGE}); nobody evaluated below is among them.",
+        *(
+            [
+                f"- warm start: the weights began as those of a model trained on "
+                f"`{trained.init.name}` version `{trained.init.version_id}` "
+                f"({len(trained.init.people)} people, in [{LINEAGE}]({LINEAGE}) too)."
+            ]
+            if trained.init is not None
+            else []
+        ),
         "",
         "## Intended use",
         "",

@@ -53,6 +53,8 @@ class Trained:
     step: int
     value_ops: tuple[tuple[str, ...], ...] = ()
     """For each entry of ``values``, the operations it was seen with in training."""
+    init: DatasetStamp | None = None
+    """The data of the model whose weights this one started from (its lineage too)."""
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:
@@ -70,6 +72,7 @@ def _header(
     dataset: DatasetStamp,
     step: int,
     value_ops: tuple[tuple[str, ...], ...],
+    init: DatasetStamp | None,
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -79,8 +82,24 @@ def _header(
         "train_config": dataclasses.asdict(train_config),
         "values": list(values),
         "value_ops": [list(ops) for ops in value_ops],
-        "dataset": {**dataclasses.asdict(dataset), "people": list(dataset.people)},
+        "dataset": _stamp_dict(dataset),
+        "init": _stamp_dict(init) if init is not None else None,
     }
+
+
+def _stamp_dict(stamp: DatasetStamp) -> dict[str, Any]:
+    return {**dataclasses.asdict(stamp), "people": list(stamp.people)}
+
+
+def _stamp(raw: Any) -> DatasetStamp:
+    ds = dict(raw)
+    return DatasetStamp(**{**ds, "people": tuple(ds["people"])})
+
+
+def init_of(payload: dict[str, Any]) -> DatasetStamp | None:
+    """The data of the model a file's weights started from, if they had a warm start."""
+    raw = payload.get("init")
+    return _stamp(raw) if raw else None
 
 
 def save_checkpoint(
@@ -93,9 +112,10 @@ def save_checkpoint(
     values: tuple[str, ...],
     dataset: DatasetStamp,
     value_ops: tuple[tuple[str, ...], ...] = (),
+    init: DatasetStamp | None = None,
 ) -> Path:
     """Everything needed to continue training after ``step`` optimizer steps."""
-    payload = _header(model.cfg, train_config, values, dataset, step, value_ops)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init)
     payload["model"] = model.state_dict()
     payload["optimizer"] = optimizer.state_dict()
     payload["rng"] = torch.get_rng_state()
@@ -115,9 +135,10 @@ def save_model(
     values: tuple[str, ...],
     dataset: DatasetStamp,
     value_ops: tuple[tuple[str, ...], ...] = (),
+    init: DatasetStamp | None = None,
 ) -> Path:
     """The trained weights and what they need (no optimizer state)."""
-    payload = _header(model.cfg, train_config, values, dataset, step, value_ops)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init)
     payload["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     path = folder / MODEL
     _write(path, payload)
@@ -148,8 +169,7 @@ def configs(payload: dict[str, Any]) -> tuple[ModelConfig, TrainConfig, DatasetS
     try:
         model_cfg = ModelConfig(**payload["model_config"])
         train_cfg = TrainConfig(**payload["train_config"])
-        ds = dict(payload["dataset"])
-        stamp = DatasetStamp(**{**ds, "people": tuple(ds["people"])})
+        stamp = _stamp(payload["dataset"])
     except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointInvalid(f"the model file's settings are not valid: {exc}") from exc
     return model_cfg, train_cfg, stamp
@@ -176,4 +196,5 @@ def load_trained(folder: Path | str, device: torch.device | None = None) -> Trai
         dataset=stamp,
         step=int(payload["step"]),
         value_ops=tuple(tuple(str(o) for o in ops) for ops in payload.get("value_ops", [])),
+        init=init_of(payload),
     )

@@ -37,6 +37,7 @@ from workprint.train.errors import (
     DatasetUnusable,
     DeviceUnavailable,
     OutputNotEmpty,
+    TrainConfigInvalid,
 )
 from workprint.train.features import Featurizer, collate
 from workprint.train.model import ModelConfig, NextActionModel
@@ -124,12 +125,15 @@ def train(
     progress: bool = False,
     stop_at: int | None = None,
     encoder: Encode | None = None,
+    init_from: Path | str | None = None,
 ) -> TrainResult:
     """Train on the dataset's ``train_split`` into ``out`` (``model.pt``, ``checkpoint.pt``).
 
     ``stop_at`` ends the run after that many optimizer steps in all, leaving a checkpoint
     (as an interruption would); ``resume`` then continues it. ``encoder`` replaces the
-    packaged sentence encoder (tests).
+    packaged sentence encoder (tests). ``init_from`` is a model folder whose weights the
+    training starts from (a warm start: same model settings); its data joins this model's
+    lineage.
     """
     tcfg = train_config or TrainConfig()
     mcfg = model_config or ModelConfig()
@@ -165,10 +169,18 @@ def train(
     features = Featurizer(mcfg, values, vectors).featurize(items, training=True)
     table = vectors.table().to(device) if vectors is not None else None
     model = NextActionModel(mcfg).to(device)
+    init: ckpt.DatasetStamp | None = None
+    if init_from is not None:
+        base = ckpt.load_trained(init_from)
+        if base.model_config != mcfg:
+            raise TrainConfigInvalid("a warm start needs the same model settings as its model")
+        model.load_state_dict(base.model.state_dict())
+        init = base.dataset
     optimizer = _optimizer(model, tcfg)
     step = 0
     if resumed is not None:
         model.load_state_dict(resumed["model"])
+        init = ckpt.init_of(resumed)
         optimizer.load_state_dict(resumed["optimizer"])
         torch.set_rng_state(resumed["rng"])
         if "cuda_rng" in resumed and torch.cuda.is_available():
@@ -205,6 +217,7 @@ def train(
                     values=values,
                     dataset=stamp,
                     value_ops=value_ops,
+                    init=init,
                 )
     if step >= tcfg.steps:
         ckpt.save_model(
@@ -215,6 +228,7 @@ def train(
             values=values,
             dataset=stamp,
             value_ops=value_ops,
+            init=init,
         )
     seconds = time.perf_counter() - started
     log.info(
