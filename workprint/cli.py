@@ -126,9 +126,10 @@ def serve(
         }
         if config is not None:
             env["WORKPRINT_CONFIG"] = str(config)
-        from workprint.collector.server import serve_workers
+        from workprint.collector.server import probe, supervise
 
-        serve_workers(cfg.host, cfg.port, workers, env, cfg.log_level)
+        probe(cfg.host, cfg.port)  # a taken port is one line here, before the exec
+        supervise(cfg.host, cfg.port, workers, env, cfg.log_level)
         return
     import uvicorn
 

@@ -65,6 +65,10 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
             if "resource_tracker" not in " ".join(p.cmdline())
         ]
         assert len(workers) == 2
+        # The parent replaced the CLI with the lean supervisor: no application in it.
+        parent = psutil.Process(proc.pid)
+        assert "workprint.collector.server" in " ".join(parent.cmdline())
+        assert parent.memory_info().rss < 60 * 1024 * 1024
 
         def send(n: int) -> int:
             person = people[n]

@@ -6,6 +6,10 @@ connections and the others idle. Here each worker binds its own socket to the sa
 ``SO_REUSEPORT``, and the kernel spreads new connections across them by hash. The parent only
 starts the workers, forwards SIGTERM/SIGINT, and stops them all if one dies (a service
 manager restarts the whole unit).
+
+``workprint serve --workers N`` checks the settings and migrates the store, then replaces
+itself (``exec``) with ``python -m workprint.collector.server``: a parent that imports only
+this module (about 12 MB instead of the CLI's 80), since it holds no application state.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from types import FrameType
 
 from workprint.collector.errors import CollectorError
@@ -57,14 +62,19 @@ def _worker(host: str, port: int, env: dict[str, str], level: str) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def serve_workers(host: str, port: int, workers: int, env: dict[str, str], level: str) -> None:
-    """Run ``workers`` collector processes on ``host:port`` until a signal or a death."""
+def probe(host: str, port: int) -> None:
+    """Raise :class:`ServeError` unless several workers can listen on ``host:port``."""
     if not hasattr(socket, "SO_REUSEPORT"):
         raise ServeError("several workers need SO_REUSEPORT, which this system lacks")
     try:
         _listen(host, port).close()  # fail early and clearly if the port is taken
     except OSError as exc:
         raise ServeError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
+
+
+def serve_workers(host: str, port: int, workers: int, env: dict[str, str], level: str) -> None:
+    """Run ``workers`` collector processes on ``host:port`` until a signal or a death."""
+    probe(host, port)
     ctx = multiprocessing.get_context("spawn")
     procs = [
         ctx.Process(target=_worker, args=(host, port, env, level), name=f"collector-{n}")
@@ -99,3 +109,41 @@ def serve_workers(host: str, port: int, workers: int, env: dict[str, str], level
             signal.signal(sig, handler)
     if not stopping:
         raise ServeError("a collector worker exited unexpectedly; see the log above")
+
+
+def supervise(
+    host: str, port: int, workers: int, env: dict[str, str], level: str
+) -> None:  # pragma: no cover - replaces the calling process
+    """Become the lean parent process of :func:`serve_workers` (``exec``, same PID)."""
+    args = [
+        sys.executable,
+        "-m",
+        "workprint.collector.server",
+        host,
+        str(port),
+        str(workers),
+        level,
+    ]
+    os.execve(sys.executable, args, {**os.environ, **env})  # noqa: S606 - our own argv, no shell
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m workprint.collector.server HOST PORT WORKERS LEVEL`` (settings come from
+    the environment :func:`supervise` passes); a failure is one line and exit status 1."""
+    host, port, workers, level = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
+        stream=sys.stderr,
+    )
+    env = {k: v for k, v in os.environ.items() if k.startswith("WORKPRINT_")}
+    try:
+        serve_workers(host, int(port), int(workers), env, level)
+    except ServeError as exc:
+        sys.stderr.write(f"error: {exc} [{exc.code}]\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
