@@ -28,7 +28,7 @@ from typing import Final
 from workprint.demo.errors import DemoError
 
 TOOLS: Final = ("Xvfb", "openbox", "xdotool", "xterm", "xedit", "ssh-askpass", "xprop")
-START_TIMEOUT_S: Final = 30.0
+START_TIMEOUT_S: Final = 60.0
 STOP_TIMEOUT_S: Final = 10.0
 XDOTOOL_TIMEOUT_S: Final = 60.0
 
