@@ -546,6 +546,7 @@
   }
   var SCROLL_SETTLE_MS = 300;
   var LINK_WINDOW_MS = 2e3;
+  var KEY_CLICK_MS = 1e3;
   var LEAVE_WINDOW_MS = 1e4;
   function keyCombo(e) {
     if (e.isComposing || MODIFIER_KEYS.has(e.key) || !e.key || e.key === "Unidentified") return null;
@@ -586,6 +587,7 @@
       this.history = null;
       this.lastLink = null;
       this.leaving = null;
+      this.activatingKeyAt = null;
     }
     /** Remember that the page is about to be left for `url` (a link followed, a form sent, a
      * navigation the browser announced). */
@@ -702,7 +704,13 @@
         const newTab = target && target !== "_self" || e.ctrlKey || e.metaKey || e.shiftKey;
         this.leavingFor(el.href, newTab);
       }
+      if (kind === "click" && this.fromKey(e)) return;
       this.sink.emit(kind, { target: this.sink.describe(el) });
+    }
+    /** True for a click that a key press made (see KEY_CLICK_MS): not a second action. */
+    fromKey(e) {
+      const at = this.activatingKeyAt;
+      return e.detail === 0 && at !== null && e.timeStamp - at >= 0 && e.timeStamp - at <= KEY_CLICK_MS;
     }
     focusIn(e) {
       const el = this.resolve(e);
@@ -764,6 +772,7 @@
       if (e.repeat) return;
       const keys = keyCombo(e);
       if (keys === null) return;
+      this.activatingKeyAt = keys === "Enter" || keys === "Space" ? e.timeStamp : null;
       const raw = this.resolve(e);
       if (raw === null && elementTarget(e) !== null) return;
       const el = raw ? actionable(raw) : null;

@@ -23,6 +23,10 @@ function isTextField(el) {
 }
 const SCROLL_SETTLE_MS = 300;
 const LINK_WINDOW_MS = 2000;
+/** A click with no pointer behind it (`detail` 0) this soon after Enter or Space is the
+ * browser's own: implicit form submission clicks the submit button, a focused button is
+ * clicked by the key. The key is the person's action; the click is its effect. */
+const KEY_CLICK_MS = 1000;
 const LEAVE_WINDOW_MS = 10000;
 
 /** The canonical name of a shortcut or special key (`ctrl+s`, `shift+Tab`), or null. */
@@ -67,6 +71,7 @@ export class Capture {
     this.history = null;
     this.lastLink = null;
     this.leaving = null;
+    this.activatingKeyAt = null;
   }
 
   /** Remember that the page is about to be left for `url` (a link followed, a form sent, a
@@ -195,7 +200,14 @@ export class Capture {
       const newTab = (target && target !== "_self") || e.ctrlKey || e.metaKey || e.shiftKey;
       this.leavingFor(el.href, newTab);
     }
+    if (kind === "click" && this.fromKey(e)) return;
     this.sink.emit(kind, { target: this.sink.describe(el) });
+  }
+
+  /** True for a click that a key press made (see KEY_CLICK_MS): not a second action. */
+  fromKey(e) {
+    const at = this.activatingKeyAt;
+    return e.detail === 0 && at !== null && e.timeStamp - at >= 0 && e.timeStamp - at <= KEY_CLICK_MS;
   }
 
   focusIn(e) {
@@ -265,6 +277,7 @@ export class Capture {
     if (e.repeat) return;
     const keys = keyCombo(e);
     if (keys === null) return;
+    this.activatingKeyAt = keys === "Enter" || keys === "Space" ? e.timeStamp : null;
     const raw = this.resolve(e);
     if (raw === null && elementTarget(e) !== null) return; // the SDK's own badge
     const el = raw ? actionable(raw) : null;

@@ -17,6 +17,7 @@ from workprint.dataset.splits import (
     episode_split,
     is_held_out,
     person_split,
+    quota_counts,
 )
 
 pseudonyms = st.lists(
@@ -84,6 +85,60 @@ def test_shares_are_respected_in_large_numbers() -> None:
     assert abs(counts[TRAIN] / 4000 - 0.8) < 0.03
     assert abs(counts["val"] / 4000 - 0.1) < 0.02
     assert abs(counts["test"] / 4000 - 0.1) < 0.02
+
+
+QUOTA = SplitSpec(ratios=(("train", 0.67), ("test", 0.33)), method="quota")
+QUOTA3 = SplitSpec(method="quota")
+
+
+def test_quota_gives_a_small_team_exact_shares_whoever_they_are() -> None:
+    for seed in range(40):
+        people = [f"p_{seed:04d}{i:016x}" for i in range(12)]
+        assert Counter(assign(people, seed, QUOTA).values()) == {"train": 8, "test": 4}
+    # The hash method leaves this team with a single tester (or none) for some seeds.
+    held = [
+        Counter(
+            assign(
+                [f"p_{s:04d}{i:016x}" for i in range(12)], s, SplitSpec(ratios=QUOTA.ratios)
+            ).values()
+        )["test"]
+        for s in range(40)
+    ]
+    assert min(held) <= 2 < 4 <= max(held)
+
+
+@settings(max_examples=80, deadline=None)
+@given(people=pseudonyms, seed=seeds)
+def test_quota_counts_follow_the_shares(people: list[str], seed: int) -> None:
+    for spec in (QUOTA, QUOTA3):
+        got = Counter(assign(people, seed, spec).values())
+        n = len(people)
+        assert sum(got.values()) == n
+        if all(share * n >= 1 for _, share in spec.ratios if share > 0):
+            for name, share in spec.ratios:  # rounding alone: never a whole person off
+                assert abs(got[name] - share * n) < 1, (name, got, n)
+        positive = [name for name, share in spec.ratios if share > 0]
+        if n >= len(positive):
+            assert all(got[name] >= 1 for name in positive)
+    # Deterministic and independent of the order people come in.
+    assert assign(people, seed, QUOTA) == assign(list(reversed(people)), seed, QUOTA)
+
+
+def test_quota_counts() -> None:
+    assert quota_counts(12, QUOTA) == [8, 4]
+    assert quota_counts(1, QUOTA) == [1, 0]
+    assert quota_counts(3, QUOTA) == [2, 1]
+    assert quota_counts(5, QUOTA3) == [3, 1, 1]
+    assert quota_counts(10, QUOTA3) == [8, 1, 1]
+    zero = SplitSpec(ratios=(("train", 0.5), ("val", 0.0), ("test", 0.5)), method="quota")
+    assert quota_counts(7, zero)[1] == 0
+
+
+def test_quota_moves_at_most_a_boundary_person_when_one_joins() -> None:
+    people = [f"p_{i:020x}" for i in range(12)]
+    before = assign(people, 5, QUOTA)
+    after = assign([*people, "p_" + "f" * 20], 5, QUOTA)
+    assert sum(before[p] != after[p] for p in people) <= 1
 
 
 def test_the_seed_changes_the_assignment() -> None:

@@ -263,6 +263,54 @@ def test_followed_navigations_are_the_actions_effect_not_a_step() -> None:
     assert [s.op for s in kept].count("NAVIGATE") == 4
 
 
+def test_a_click_the_browser_made_for_a_key_is_the_keys_effect() -> None:
+    def key(at: int, keys: str, **kw: object) -> object:
+        return timed(
+            "key", at, target=ev.Target(selector="#note"), payload=ev.KeyPayload(keys=keys), **kw
+        )  # type: ignore[arg-type]
+
+    def click(at: int, **kw: object) -> object:
+        return timed("click", at, target=ev.Target(selector="#save"), **kw)  # type: ignore[arg-type]
+
+    timeline = [
+        observe(0, ELEMENTS),
+        key(10, "Enter"),
+        click(14),  # implicit submission: the browser's own click
+        key(1000, "Space"),
+        click(1003),  # a focused button activated by Space
+        key(2000, "Enter"),
+        click(2400),  # a hand's click, 400 ms later: an action
+        key(3000, "Tab"),
+        click(3002),  # Tab activates nothing
+        key(4000, "Enter", tab=1),
+        click(4001, tab=2),  # another tab: not this key's click
+        key(5000, "Enter", stream="desktop", app="xterm", url=None, tab=None),
+        click(5001, stream="desktop", app="xterm", url=None, tab=None),
+    ]
+    default = [(s.op, s.value) for s in _steps(timeline)]
+    assert default == [
+        ("KEY", "Enter"),
+        ("KEY", "Space"),
+        ("KEY", "Enter"),
+        ("CLICK", None),
+        ("KEY", "Tab"),
+        ("CLICK", None),
+        ("KEY", "Enter"),
+        ("CLICK", None),
+        ("KEY", "Enter"),
+        ("CLICK", None),
+    ]
+    kept = episode_steps(
+        Episode(events=tuple(timeline)),  # type: ignore[arg-type]
+        episode_id="ep_x",
+        person="p_x",
+        observer=Observer(),
+        include=frozenset(ACTION_KINDS),
+        key_clicks=True,
+    )
+    assert [s.op for s in kept].count("CLICK") == 6
+
+
 def _ended(outcome: str | None, *, end_step: bool = True) -> list:  # type: ignore[type-arg]
     after = [element(7, name="Deal saved", role="link", tag="a", selector="#deal")]
     episode = Episode(

@@ -378,3 +378,35 @@ def test_the_page_a_task_ends_on_is_observed_inside_the_task(
     before = [e for e in events if e["seq"] < end["seq"] and e["kind"] == "observe"]
     names = {el.get("name") for e in before for el in e["payload"].get("elements") or []}
     assert "Summary ready" in names
+
+
+def test_a_click_made_by_a_key_is_not_a_second_action(sdk_world: World, open_tab: Any) -> None:
+    """Enter in a form's field makes Chromium click its submit button (implicit submission),
+    and Enter on a focused button clicks it: the key is the action, the click is not kept.
+    A click of the mouse right after is."""
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    page = tab.page
+    page.goto(f"{sdk_world.redacted.origin}/form.html")
+    _ready(tab, "redacted")
+    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
+    page.fill("#full-name", "Jane Roe")
+    page.press("#full-name", "Enter")
+    page.focus("#save")
+    page.keyboard.press("Enter")
+    page.click("#save")
+    _flush(tab)
+    events = sdk_world.events(device.device_id)
+    actions = [
+        (e["kind"], _selector(e), (e.get("payload") or {}).get("keys"))
+        for e in events
+        if e["kind"] in ("click", "key", "submit")
+    ]
+    assert actions == [
+        ("key", "#full-name", "Enter"),
+        ("submit", "#contact-form", None),
+        ("key", "#save", "Enter"),
+        ("submit", "#contact-form", None),
+        ("click", "#save", None),
+        ("submit", "#contact-form", None),
+    ], actions

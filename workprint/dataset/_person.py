@@ -202,6 +202,7 @@ def person_records(engine: Engine, job: PersonJob, ctx: WorkerContext) -> Iterat
             observer=observer,
             include=kinds,
             followed_navigations=spec.followed_navigations,
+            key_clicks=spec.key_clicks,
             end_step=spec.end_steps,
         )
         if spec.labelled_only and episode.task is None:

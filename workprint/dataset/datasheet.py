@@ -176,6 +176,12 @@ def render(
             "submitted) is that action's effect, not a step of its own."
         )
         + (
+            ""
+            if spec.key_clicks
+            else " So is the click a browser makes when a key activates a control (Enter in a "
+            "form's field clicks its submit button): the key is the step."
+        )
+        + (
             " A task its person ended as done closes with a step `END` (no target, no "
             "value) observed on the page the task ended on."
             if spec.end_steps

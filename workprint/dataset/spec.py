@@ -93,6 +93,11 @@ class DatasetSpec:
     """Keep a navigation that followed from the person's own action (transition ``link`` or
     ``form``: the page changed because of the click or submit before it) as a step of its
     own. By default it is left out: the action that caused it is the step, as in Mind2Web."""
+    key_clicks: bool = False
+    """Keep the click a browser makes by itself when a key activates a control (Enter in a
+    form's text field clicks its submit button; Enter or Space on a focused button clicks
+    it) as a step of its own. By default it is left out: the key is the step (see
+    :func:`workprint.dataset.steps.is_key_click`)."""
     end_steps: bool = True
     """Close every task the person ended as done with a step ``END`` (no target, no
     value): what a model needs to learn that a task is finished."""

@@ -1,9 +1,19 @@
 """Splits by person (pure): nobody is on both sides of a train/evaluation boundary.
 
-Each person's split is a function of their pseudonym and the spec's seed alone: a SHA-256 of
-``seed`` and the pseudonym, read as a number in [0, 1), falls into one of the cumulative
-ratio bands. So the assignment is deterministic, and adding or removing people never moves
-anyone else (a shuffle-and-cut split would reshuffle everyone).
+Two methods, both deterministic from the spec's seed and the pseudonyms:
+
+* ``hash`` (the default): each person's split is a function of their pseudonym and the seed
+  alone: a SHA-256 of ``seed`` and the pseudonym, read as a number in [0, 1), falls into one
+  of the cumulative ratio bands. Adding or removing people never moves anyone else (a
+  shuffle-and-cut split would reshuffle everyone), which is what a growing organisation
+  needs; the shares are only met on average, so a small group can be split unevenly (12
+  people at 2/3 : 1/3 put a single person on the test side about one time in twenty).
+* ``quota``: the same numbers rank the people, and the splits take exact counts in that
+  order (the shares times the number of people, rounded by largest remainder, every split
+  with a share above 0 getting at least one person while there are enough). For a small,
+  fixed group (a pilot team, the demo's): its evaluation always has the people it asked
+  for. Adding people can move a person at a boundary between neighbouring splits, so a
+  later version may not hold the same people out.
 
 Held-out apps and origins give a cross-site test: an episode that touches one of them never
 goes to ``train`` or to any other split by ratio. It goes to the :data:`CROSS_SITE` split
@@ -19,7 +29,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from workprint.dataset.errors import SpecInvalid
 from workprint.privacy.policy import normalise_origin
@@ -40,6 +50,9 @@ class SplitSpec:
     ``cross_site``."""
     held_out_origins: tuple[str, ...] = ()
     """URL origins (``https://host[:port]``) kept out of every split but ``cross_site``."""
+    method: Literal["hash", "quota"] = "hash"
+    """``hash``: each person on their own (stable as people come and go); ``quota``: exact
+    shares of the people present (see the module docstring)."""
 
     def __post_init__(self) -> None:
         names = [name for name, _ in self.ratios]
@@ -95,8 +108,36 @@ def person_split(pseudonym: str, seed: int, spec: SplitSpec) -> str:
 
 
 def assign(pseudonyms: Iterable[str], seed: int, spec: SplitSpec) -> dict[str, str]:
-    """``pseudonym -> split`` for many people (each independent of the others)."""
-    return {p: person_split(p, seed, spec) for p in pseudonyms}
+    """``pseudonym -> split`` for many people: each on their own (``hash``), or exact
+    counts in the order of their numbers (``quota``)."""
+    people = sorted(set(pseudonyms))
+    if spec.method == "hash":
+        return {p: person_split(p, seed, spec) for p in people}
+    ranked = sorted(people, key=lambda p: (unit_hash(seed, p), p))
+    out: dict[str, str] = {}
+    at = 0
+    for (name, _share), count in zip(spec.ratios, quota_counts(len(ranked), spec), strict=True):
+        out.update((p, name) for p in ranked[at : at + count])
+        at += count
+    return out
+
+
+def quota_counts(n: int, spec: SplitSpec) -> list[int]:
+    """People per split for ``n`` people under ``quota``: the shares times ``n`` rounded by
+    largest remainder (ties to the earlier split), then, while some split with a share above
+    0 has nobody, one person moved to it from the split that has the most."""
+    exact = [share * n for _, share in spec.ratios]
+    counts = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (counts[i] - exact[i], i))
+    for i in by_remainder[: n - sum(counts)]:
+        counts[i] += 1
+    for i, (_, share) in enumerate(spec.ratios):
+        if share > 0 and counts[i] == 0:
+            donor = max(range(len(counts)), key=lambda j: (counts[j], -j))
+            if counts[donor] > 1:
+                counts[donor] -= 1
+                counts[i] += 1
+    return counts
 
 
 def is_held_out(apps: Iterable[str], origins: Iterable[str], spec: SplitSpec) -> bool:

@@ -243,6 +243,31 @@ def is_followed_navigation(event: ev.Event) -> bool:
     return isinstance(event, ev.NavigateEvent) and event.payload.transition in FOLLOWED
 
 
+KEY_CLICK_MS: Final = 50
+"""A click this soon after an activating key press (Enter, Space) is the browser's own."""
+_ACTIVATING_KEYS: Final = frozenset({"Enter", "Space"})
+
+
+def is_key_click(previous: TimedEvent | None, item: TimedEvent) -> bool:
+    """Whether ``item`` is a click the browser made itself because of the key press
+    ``previous`` (the action before it): HTML's implicit submission clicks a form's submit
+    button when Enter is pressed in one of its text fields, and Enter or Space on a focused
+    button clicks it. Such a click follows the key on the same tab within a few
+    milliseconds, faster than any hand (:data:`KEY_CLICK_MS`); the key is the person's
+    action and the click its effect. The browser SDK leaves such clicks out itself; this
+    catches them in data captured before it did, or by other capturers."""
+    if previous is None or not isinstance(item.event, ev.ClickEvent):
+        return False
+    key = previous.event
+    return (
+        isinstance(key, ev.KeyEvent)
+        and key.payload.keys in _ACTIVATING_KEYS
+        and key.stream == item.event.stream == "web"
+        and key.context.tab_id == item.event.context.tab_id
+        and 0 <= item.at_ms - previous.at_ms <= KEY_CLICK_MS
+    )
+
+
 def episode_steps(
     episode: Episode,
     *,
@@ -251,13 +276,16 @@ def episode_steps(
     observer: Observer,
     include: frozenset[Kind],
     followed_navigations: bool = False,
+    key_clicks: bool = False,
     end_step: bool = False,
 ) -> list[StepRow]:
     """The steps of one episode; ``observer`` is updated with the episode's snapshots.
 
     A navigation that followed from the previous action (transition ``link`` or ``form``)
-    is that action's effect, not a step, unless ``followed_navigations``. With ``end_step``,
-    a task the person ended as done gets a last step ``END`` (see :func:`_end_step`)."""
+    is that action's effect, not a step, unless ``followed_navigations``; so is a click the
+    browser made because of the key pressed just before (:func:`is_key_click`), unless
+    ``key_clicks``. With ``end_step``, a task the person ended as done gets a last step
+    ``END`` (see :func:`_end_step`)."""
     steps: list[StepRow] = []
     history: list[str] = []
     where = _Where(episode, episode_id, person, history, {})
@@ -268,6 +296,8 @@ def episode_steps(
             observer.see(event)
             continue
         if item.kind not in include or (not followed_navigations and is_followed_navigation(event)):
+            continue
+        if not key_clicks and is_key_click(last_action, item):
             continue
         steps.append(_step(item, where, observer))
         history.append(steps[-1].action_repr)

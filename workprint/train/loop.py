@@ -60,6 +60,10 @@ class TrainResult:
     last_loss: float
     dataset: ckpt.DatasetStamp
     device: str
+    loop_seconds: float = 0.0
+    """Wall time of the optimizer steps alone (checkpoints included; reading the dataset,
+    featurizing and building the model left out): steps / loop_seconds is the speed that
+    a device changes."""
 
 
 def resolve_device(name: str) -> torch.device:
@@ -190,6 +194,7 @@ def train(
     end = tcfg.steps if stop_at is None else min(tcfg.steps, stop_at)
     loss_value = float("nan")
     model.train()
+    loop_started = time.perf_counter()
     with _progress(progress, tcfg.steps, step) as bar:
         while step < end:
             lr = lr_at(step, tcfg)
@@ -219,6 +224,9 @@ def train(
                     value_ops=value_ops,
                     init=init,
                 )
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    loop_seconds = time.perf_counter() - loop_started
     if step >= tcfg.steps:
         ckpt.save_model(
             folder,
@@ -232,14 +240,15 @@ def train(
         )
     seconds = time.perf_counter() - started
     log.info(
-        "training run ended steps=%d of=%d seconds=%.1f loss=%.4f device=%s",
+        "training run ended steps=%d of=%d seconds=%.1f loop_seconds=%.1f loss=%.4f device=%s",
         step,
         tcfg.steps,
         seconds,
+        loop_seconds,
         loss_value,
         device.type,
     )
-    return TrainResult(folder, step, seconds, loss_value, stamp, device.type)
+    return TrainResult(folder, step, seconds, loss_value, stamp, device.type, loop_seconds)
 
 
 def _comparable(cfg: TrainConfig) -> dict[str, object]:
