@@ -101,3 +101,24 @@ def test_vocabulary_entries_keep_the_operations_they_were_seen_with() -> None:
     )
     pred = model.prediction(heads, torch.tensor([0]), torch.tensor([key]), allowed)
     assert int(pred.vocab[0]) == 1
+
+
+def test_the_value_vocabulary_holds_what_several_people_used_and_no_placeholder() -> None:
+    from workprint.train.data import value_vocabulary
+
+    base = _example()
+
+    def typed(person: str, op: str, value: str, task: str = "Find the deal") -> Example:
+        step = msgspec.structs.replace(base.step, person=person, op=op, value=value, task=task)
+        return Example(step, ())
+
+    items = [
+        *(typed(f"p{i}", "KEY", "Enter") for i in range(3)),
+        *(typed("p1", "TYPE", "Roche") for _ in range(5)),  # one person's: never
+        *(typed(f"p{i}", "TYPE", "Roche") for i in (2,)),  # two people: still not
+        *(typed(f"p{i}", "TYPE", "<EMAIL_8>") for i in range(4)),  # a placeholder: never
+        *(typed(f"p{i}", "TYPE", "Follow up") for i in range(3)),
+        *(typed(f"p{i}", "TYPE", "Find") for i in range(5)),  # copied from the task
+    ]
+    assert value_vocabulary(items, 10) == ("Enter", "Follow up")
+    assert value_vocabulary(items, 10, min_people=2) == ("Roche", "Enter", "Follow up")

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from workprint.dataset.format import ElementRow, TargetRow
 
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+>")
+"""A redaction placeholder anywhere in a text."""
 _TOKEN = re.compile(r"<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+>|\w+|[^\w\s]")
 """A redaction placeholder (``<EMAIL_3>``, ``<PERSON_4821>``) is one token: a value is
 copied whole or not at all."""

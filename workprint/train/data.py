@@ -113,20 +113,34 @@ def examples(steps: Sequence[StepRow]) -> list[Example]:
     return out
 
 
-def value_vocabulary(items: Sequence[Example], size: int, min_count: int = 2) -> tuple[str, ...]:
+def value_vocabulary(items: Sequence[Example], size: int, min_people: int = 3) -> tuple[str, ...]:
     """The ``size`` most frequent values that are not copied (keys, scrolls, addresses, and
-    typed text not found in the task) seen at least ``min_count`` times, most frequent
-    first, ties by text."""
+    typed text not found in the task) that at least ``min_people`` different people used,
+    most frequent first, ties by text.
+
+    The model can write a vocabulary value out verbatim, so a value one or two people
+    typed (a customer's surname the redaction did not catch, a string only that person
+    knew) must not become one: it is that person's, not the work's, and it teaches the
+    model to type it into other people's tasks. Nor does a value holding a redaction
+    placeholder: ``<EMAIL_8>`` is the eighth address one capture session saw, and means
+    nothing in another episode."""
     counts: Counter[str] = Counter()
+    people: dict[str, set[str]] = {}
     for ex in items:
         s = ex.step
         if s.value is None or s.op in NO_VALUE_OPS or s.op == "SELECT":
             continue
         if s.op in TYPE_OPS and tx.find_span(s.task, s.value) is not None:
             continue
+        if tx.PLACEHOLDER.search(s.value):
+            continue
         counts[s.value] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(v for v, n in ranked[:size] if n >= min_count)
+        people.setdefault(s.value, set()).add(s.person)
+    ranked = sorted(
+        ((v, n) for v, n in counts.items() if len(people[v]) >= min_people),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    return tuple(v for v, _ in ranked[:size])
 
 
 def value_operations(
