@@ -727,6 +727,10 @@
       if (text === before) return;
       this.typed(editable, text, before);
     }
+    /** The value `el` had when it got the focus (undefined when it never had it here). */
+    focusedValue(el) {
+      return this.focusValues.get(el);
+    }
     /** A field edited while paused keeps its value out of every event until it is emptied. */
     input(e) {
       const el = this.resolve(e);
@@ -749,7 +753,7 @@
         const chosen = [...el.selectedOptions];
         const value = chosen.map((o) => (o.label || o.textContent || o.value).replace(/\s+/g, " ").trim()).join(", ");
         const payload = el.selectedIndex >= 0 ? { value, index: el.selectedIndex } : { value };
-        this.sink.emit("select", { target: this.sink.describe(el), payload });
+        this.sink.emit("select", { target: this.sink.describe(el, true), payload });
         this.sink.poke();
         return;
       }
@@ -765,7 +769,7 @@
     }
     typed(el, text, before) {
       const replaced = before !== "" && !text.startsWith(before);
-      this.sink.emit("type", { target: this.sink.describe(el), payload: { text, replaced } });
+      this.sink.emit("type", { target: this.sink.describe(el, true), payload: { text, replaced } });
       this.sink.poke();
     }
     key(e) {
@@ -940,7 +944,24 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     }
     return null;
   }
-  function elementOf(el, eid, hideValue = () => false) {
+  function valueBefore(el, focused) {
+    const tag = el.tagName.toLowerCase();
+    if (tag === "select") {
+      const options = [...el.options];
+      let chosen = focused !== void 0 ? options.filter((o) => o.value === focused) : options.filter((o) => o.defaultSelected);
+      if (!chosen.length && !el.multiple && options.length && focused === void 0) chosen = [options[0]];
+      const labels = chosen.map(optionLabel).filter(Boolean);
+      return labels.length ? labels.join(", ") : null;
+    }
+    if (tag === "textarea" || tag === "input") {
+      const type = (el.getAttribute("type") || "text").toLowerCase();
+      if (tag === "input" && (type === "checkbox" || type === "radio")) return el.defaultChecked ? "checked" : "unchecked";
+      const text = focused !== void 0 ? focused : el.defaultValue;
+      return text || null;
+    }
+    return null;
+  }
+  function elementOf(el, eid, hideValue = () => false, before = void 0) {
     const tag = el.tagName.toLowerCase();
     const out = { eid, tag };
     const role = roleOf(el);
@@ -957,7 +978,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     out.bbox = bboxOf(el);
     const frame = frameOf();
     if (frame) out.frame = frame;
-    const value = valueOf(el, hideValue);
+    const value = before !== void 0 && valueOf(el, hideValue) !== null ? before : valueOf(el, hideValue);
     if (value) out.value = value;
     if (tag === "select" && !isSecretField(el) && !hideValue(el)) {
       out.options = [...el.options].slice(0, MAX_OPTIONS).map(optionLabel);
@@ -965,7 +986,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     if (el.disabled || el.getAttribute("aria-disabled") === "true") out.disabled = true;
     return out;
   }
-  function snapshot(doc = document, hideValue = () => false) {
+  function snapshot(doc = document, hideValue = () => false, edited = null) {
     const win = doc.defaultView;
     const width = win.innerWidth;
     const height = win.innerHeight;
@@ -975,7 +996,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       if (elements.length >= MAX_ELEMENTS) break;
       if (isBlocked(el) || !visible(el, width, height)) continue;
       const eid = elements.length;
-      elements.push(elementOf(el, eid, hideValue));
+      const before = edited && edited.el === el ? edited.value : void 0;
+      elements.push(elementOf(el, eid, hideValue, before));
       eids.set(el, eid);
     }
     return { elements, viewport: [width, height], eids };
@@ -3485,8 +3507,10 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       if (this.capture) return;
       const sink = {
         emit: (kind, event) => this.emit(kind, event),
-        describe: (el) => {
-          if (!this.eids.has(el) && el.matches(INTERACTIVE) && !isSensitive(el)) this.observeNow();
+        describe: (el, edit = false) => {
+          if (!this.eids.has(el) && el.matches(INTERACTIVE) && !isSensitive(el)) {
+            this.observeNow(edit ? { el, value: valueBefore(el, this.capture.focusedValue(el)) } : null);
+          }
           return describe(el, this.eids);
         },
         navigated: (transition, from) => {
@@ -3585,11 +3609,11 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       }
     }
     // ------------------------------------------------------------------------- events
-    observeNow() {
+    observeNow(edited = null) {
       if (!this.capture || this.paused || this.doc.visibilityState === "hidden") return;
       const capture = this.capture;
       capture.navigated("other");
-      const snap = snapshot(this.doc, (el) => capture.isTainted(el));
+      const snap = snapshot(this.doc, (el) => capture.isTainted(el), edited);
       this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
       this.eids = snap.eids;
     }

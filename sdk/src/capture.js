@@ -227,6 +227,11 @@ export class Capture {
     this.typed(editable, text, before);
   }
 
+  /** The value `el` had when it got the focus (undefined when it never had it here). */
+  focusedValue(el) {
+    return this.focusValues.get(el);
+  }
+
   /** A field edited while paused keeps its value out of every event until it is emptied. */
   input(e) {
     const el = this.resolve(e);
@@ -251,7 +256,7 @@ export class Capture {
       const chosen = [...el.selectedOptions];
       const value = chosen.map((o) => (o.label || o.textContent || o.value).replace(/\s+/g, " ").trim()).join(", ");
       const payload = el.selectedIndex >= 0 ? { value, index: el.selectedIndex } : { value };
-      this.sink.emit("select", { target: this.sink.describe(el), payload });
+      this.sink.emit("select", { target: this.sink.describe(el, true), payload });
       this.sink.poke();
       return;
     }
@@ -269,7 +274,7 @@ export class Capture {
 
   typed(el, text, before) {
     const replaced = before !== "" && !text.startsWith(before);
-    this.sink.emit("type", { target: this.sink.describe(el), payload: { text, replaced } });
+    this.sink.emit("type", { target: this.sink.describe(el, true), payload: { text, replaced } });
     this.sink.poke();
   }
 

@@ -9,6 +9,11 @@
  *
  * Elements inside `data-wp-block` are left out entirely; secret fields (passwords, card data,
  * one-time codes) and fields edited while capture was paused are listed without a `value`.
+ *
+ * An action on an element the latest snapshot does not hold takes a snapshot first (so the
+ * action's observation contains its target). When that action is an edit (a field's text
+ * committed, an option chosen), the snapshot shows the element's value from before the edit:
+ * the observation of a step is the page as the person found it.
  */
 
 import { INTERACTIVE, accessibleName, attrsOf, bboxOf, frameOf, isBlocked, isSecretField, roleOf, selectorOf, visibleText } from "./target.js";
@@ -50,8 +55,33 @@ function valueOf(el, hideValue) {
   return null;
 }
 
-/** One element's descriptor (raw; the privacy step treats its text). */
-export function elementOf(el, eid, hideValue = () => false) {
+/**
+ * The value a form control had before the edit now being recorded: the value it had when it
+ * got the focus (`focused`, as `Capture` remembers it), else the one the page was served with
+ * (`defaultValue`, the options marked `selected`). A snapshot taken for an action on the
+ * control must show the page as the person found it, not with the action already done.
+ */
+export function valueBefore(el, focused) {
+  const tag = el.tagName.toLowerCase();
+  if (tag === "select") {
+    const options = [...el.options];
+    let chosen = focused !== undefined ? options.filter((o) => o.value === focused) : options.filter((o) => o.defaultSelected);
+    if (!chosen.length && !el.multiple && options.length && focused === undefined) chosen = [options[0]];
+    const labels = chosen.map(optionLabel).filter(Boolean);
+    return labels.length ? labels.join(", ") : null;
+  }
+  if (tag === "textarea" || tag === "input") {
+    const type = (el.getAttribute("type") || "text").toLowerCase();
+    if (tag === "input" && (type === "checkbox" || type === "radio")) return el.defaultChecked ? "checked" : "unchecked";
+    const text = focused !== undefined ? focused : el.defaultValue;
+    return text || null;
+  }
+  return null;
+}
+
+/** One element's descriptor (raw; the privacy step treats its text). `before` replaces the
+ * element's current value by the one it had before an edit being recorded (see valueBefore). */
+export function elementOf(el, eid, hideValue = () => false, before = undefined) {
   const tag = el.tagName.toLowerCase();
   const out = { eid, tag };
   const role = roleOf(el);
@@ -68,7 +98,7 @@ export function elementOf(el, eid, hideValue = () => false) {
   out.bbox = bboxOf(el);
   const frame = frameOf();
   if (frame) out.frame = frame;
-  const value = valueOf(el, hideValue);
+  const value = before !== undefined && valueOf(el, hideValue) !== null ? before : valueOf(el, hideValue);
   if (value) out.value = value;
   if (tag === "select" && !isSecretField(el) && !hideValue(el)) {
     out.options = [...el.options].slice(0, MAX_OPTIONS).map(optionLabel);
@@ -81,7 +111,7 @@ export function elementOf(el, eid, hideValue = () => false) {
  * The visible interactive elements of `doc`, and a map element -> eid for targets.
  * @returns {{elements: object[], viewport: [number, number], eids: WeakMap<Element, number>}}
  */
-export function snapshot(doc = document, hideValue = () => false) {
+export function snapshot(doc = document, hideValue = () => false, edited = null) {
   const win = doc.defaultView;
   const width = win.innerWidth;
   const height = win.innerHeight;
@@ -91,7 +121,8 @@ export function snapshot(doc = document, hideValue = () => false) {
     if (elements.length >= MAX_ELEMENTS) break;
     if (isBlocked(el) || !visible(el, width, height)) continue;
     const eid = elements.length;
-    elements.push(elementOf(el, eid, hideValue));
+    const before = edited && edited.el === el ? edited.value : undefined;
+    elements.push(elementOf(el, eid, hideValue, before));
     eids.set(el, eid);
   }
   return { elements, viewport: [width, height], eids };

@@ -15,7 +15,7 @@ import { fetchDevice, fetchPolicy, isAuthFailure } from "./_remote.js";
 import { hmacHex } from "./_sha256.js";
 import { Capture } from "./capture.js";
 import { Indicator } from "./indicator.js";
-import { Settler, snapshot } from "./observe.js";
+import { Settler, snapshot, valueBefore } from "./observe.js";
 import { allowedQuery, modeFor, readPolicy } from "./policy.js";
 import { applyPrivacy } from "./privacy.js";
 import { Vault } from "./redact.js";
@@ -274,10 +274,13 @@ export class Recorder {
     if (this.capture) return;
     const sink = {
       emit: (kind, event) => this.emit(kind, event),
-      describe: (el) => {
+      describe: (el, edit = false) => {
         // An action on an element the latest snapshot does not hold (it scrolled into view,
-        // it just appeared): snapshot first, so the action's observation contains its target.
-        if (!this.eids.has(el) && el.matches(INTERACTIVE) && !isSensitive(el)) this.observeNow();
+        // it just appeared): snapshot first, so the action's observation contains its target;
+        // for an edit, with the value the element had before it.
+        if (!this.eids.has(el) && el.matches(INTERACTIVE) && !isSensitive(el)) {
+          this.observeNow(edit ? { el, value: valueBefore(el, this.capture.focusedValue(el)) } : null);
+        }
         return describe(el, this.eids);
       },
       navigated: (transition, from) => {
@@ -390,11 +393,11 @@ export class Recorder {
 
   // ------------------------------------------------------------------------- events
 
-  observeNow() {
+  observeNow(edited = null) {
     if (!this.capture || this.paused || this.doc.visibilityState === "hidden") return;
     const capture = this.capture;
     capture.navigated("other"); // a URL change no listener saw (it checks that one happened)
-    const snap = snapshot(this.doc, (el) => capture.isTainted(el));
+    const snap = snapshot(this.doc, (el) => capture.isTainted(el), edited);
     this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
     this.eids = snap.eids;
   }

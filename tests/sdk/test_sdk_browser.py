@@ -410,3 +410,42 @@ def test_a_click_made_by_a_key_is_not_a_second_action(sdk_world: World, open_tab
         ("click", "#save", None),
         ("submit", "#contact-form", None),
     ], actions
+
+
+def test_an_edit_is_observed_on_the_page_as_the_person_found_it(
+    sdk_world: World, open_tab: Any
+) -> None:
+    """A field or select that appears and is edited before the page settles gets its
+    snapshot taken for the action: with the value it had before the edit, not after it."""
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    page = tab.page
+    page.goto(f"{sdk_world.redacted.origin}/form.html")
+    _ready(tab, "redacted")
+    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
+    _flush(tab)
+    page.evaluate(
+        """() => {
+            const form = document.getElementById("contact-form");
+            form.insertAdjacentHTML("beforeend",
+              '<label>Phase <select id="phase"><option>Lead</option>' +
+              '<option selected>Qualified</option><option>Won</option></select></label>' +
+              '<label>Subject <input id="subject" value="Old subject"></label>');
+        }"""
+    )
+    page.select_option("#phase", label="Won")
+    page.fill("#subject", "New subject")
+    page.press("#subject", "Tab")
+    _flush(tab)
+    events = sdk_world.events(device.device_id)
+    for selector, kind, before, after in (
+        ("#phase", "select", "Qualified", "Won"),
+        ("#subject", "type", "Old subject", "New subject"),
+    ):
+        action = next(e for e in events if e["kind"] == kind and _selector(e) == selector)
+        observed = [
+            e for e in events
+            if e["kind"] == "observe" and e["seq"] < action["seq"] and e["payload"].get("elements")
+        ]  # fmt: skip
+        latest = {el.get("selector"): el for el in observed[-1]["payload"]["elements"]}
+        assert latest[selector].get("value") == before, (selector, after, latest[selector])
