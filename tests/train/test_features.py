@@ -122,3 +122,29 @@ def test_the_value_vocabulary_holds_what_several_people_used_and_no_placeholder(
     ]
     assert value_vocabulary(items, 10) == ("Enter", "Follow up")
     assert value_vocabulary(items, 10, min_people=2) == ("Roche", "Enter", "Follow up")
+
+
+def test_typed_text_is_the_span_when_no_vocabulary_value_may_be_typed() -> None:
+    import torch
+
+    from workprint.train.model import OPS, Prediction
+    from workprint.train.predict import decode
+
+    ex = _example()
+    feats = Featurizer(ModelConfig(), ())(ex)
+    task = 'Subject: "Renewal check-in"'
+    first = next(i for i, t in enumerate(tx.tokenize(task)) if t.text == "Renewal")
+
+    def pred(copy: bool, vocab: int) -> Prediction:
+        def one(v: int | bool) -> torch.Tensor:
+            return torch.tensor([v])
+
+        return Prediction(
+            candidate=one(1), op=one(OPS.index("TYPE")), start=one(first), end=one(first + 3),
+            copy=one(copy), option=one(0), option_valid=one(False), vocab=one(vocab),
+        )  # fmt: skip
+
+    assert decode(pred(True, 0), 0, feats, task, ("Enter",)).value == "Renewal check-in"
+    # The gate chose the vocabulary, but it holds nothing for this field: the span.
+    assert decode(pred(False, 0), 0, feats, task, ("Enter",)).value == "Renewal check-in"
+    assert decode(pred(False, 1), 0, feats, task, ("Follow up",)).value == "Follow up"

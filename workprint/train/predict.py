@@ -36,7 +36,9 @@ def decode(
     value: str | None
     if op in NO_VALUE_OPS:
         value = None
-    elif op == "TYPE" and bool(pred.copy[row]) and task:
+    elif op == "TYPE" and task and (bool(pred.copy[row]) or from_vocab is None):
+        # Typed text is copied from the task unless the vocabulary offers a value it may
+        # type (when none may be typed, the gate's "vocabulary" means the span after all).
         tokens = tx.tokenize(task)
         first, last = int(pred.start[row]), int(pred.end[row])
         value = tx.span_text(task, tokens, first, last) if last < len(tokens) else from_vocab
