@@ -913,6 +913,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
 
   // src/observe.js
   var MAX_ELEMENTS = 500;
+  var ANNOUNCED = "[role=status],[role=alert]";
+  var LISTED = `${INTERACTIVE},${ANNOUNCED}`;
   var MAX_OPTIONS = 50;
   var NO_VALUE_TYPES = /* @__PURE__ */ new Set(["button", "submit", "reset", "image", "file", "password", "hidden"]);
   function visible(el, width, height) {
@@ -992,7 +994,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     const height = win.innerHeight;
     const elements = [];
     const eids = /* @__PURE__ */ new WeakMap();
-    for (const el of doc.querySelectorAll(INTERACTIVE)) {
+    for (const el of doc.querySelectorAll(LISTED)) {
       if (elements.length >= MAX_ELEMENTS) break;
       if (isBlocked(el) || !visible(el, width, height)) continue;
       const eid = elements.length;

@@ -2,6 +2,9 @@
  * `observe` snapshots: the visible interactive elements of the page, each with a per-snapshot
  * `eid`, so a step of a dataset can say "the person chose element 17 among these 40".
  *
+ * Listed: the controls (`INTERACTIVE`), and the page's status and alert regions, whose text
+ * says what the last action did.
+ *
  * A snapshot is taken when the page settles: after navigation, and after DOM changes or
  * scrolling have been quiet for `settleMs` (at most `4 * settleMs` after the first change of a
  * busy page). The recorder turns a snapshot identical to the previous one into
@@ -19,6 +22,11 @@
 import { INTERACTIVE, accessibleName, attrsOf, bboxOf, frameOf, isBlocked, isSecretField, roleOf, selectorOf, visibleText } from "./target.js";
 
 const MAX_ELEMENTS = 500;
+/** Status and alert regions: not controls, but where a page says what an action did
+ * ("Contact saved", "Email is required"). A step's observation needs them: without them a
+ * record's page looks the same before and after the change the task asked for. */
+export const ANNOUNCED = "[role=status],[role=alert]";
+const LISTED = `${INTERACTIVE},${ANNOUNCED}`;
 const MAX_OPTIONS = 50;
 const NO_VALUE_TYPES = new Set(["button", "submit", "reset", "image", "file", "password", "hidden"]);
 
@@ -117,7 +125,7 @@ export function snapshot(doc = document, hideValue = () => false, edited = null)
   const height = win.innerHeight;
   const elements = [];
   const eids = new WeakMap();
-  for (const el of doc.querySelectorAll(INTERACTIVE)) {
+  for (const el of doc.querySelectorAll(LISTED)) {
     if (elements.length >= MAX_ELEMENTS) break;
     if (isBlocked(el) || !visible(el, width, height)) continue;
     const eid = elements.length;

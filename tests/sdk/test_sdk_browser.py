@@ -449,3 +449,24 @@ def test_an_edit_is_observed_on_the_page_as_the_person_found_it(
         ]  # fmt: skip
         latest = {el.get("selector"): el for el in observed[-1]["payload"]["elements"]}
         assert latest[selector].get("value") == before, (selector, after, latest[selector])
+
+
+def test_a_snapshot_lists_what_the_page_announces(sdk_world: World, open_tab: Any) -> None:
+    """Status and alert regions ("Contact saved") are listed with their text: a record's page
+    after a change must not look like the same page before it. The SDK's own badge is not."""
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    page = tab.page
+    page.goto(f"{sdk_world.redacted.origin}/form.html")
+    _ready(tab, "redacted")
+    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
+    page.evaluate(
+        """() => document.body.insertAdjacentHTML("afterbegin",
+            '<div class="flash" role="status">Contact saved</div>' +
+            '<p role="alert">Email is required</p>')"""
+    )
+    elements = page.evaluate("() => Workprint.snapshot()")
+    announced = {
+        e.get("role"): e.get("text") for e in elements if e.get("role") in ("status", "alert")
+    }
+    assert announced == {"status": "Contact saved", "alert": "Email is required"}

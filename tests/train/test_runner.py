@@ -319,6 +319,8 @@ def test_operations_fit_element_kinds() -> None:
     assert fits("NAVIGATE", None) and fits("SCROLL", None) and not fits("CLICK", None)
     assert not fits("NAVIGATE", rows[0])
     assert fits("END", None) and not fits("END", rows[5])
+    status = element_row(ev.Element(eid=9, tag="div", role="status", text="Contact saved"))
+    assert not any(fits(op, status) for op in ("CLICK", "TYPE", "SELECT", "KEY"))
 
 
 def test_the_runner_takes_the_next_choice_instead_of_repeating_itself() -> None:

@@ -99,10 +99,17 @@ _NOT_TEXT: Final = frozenset(
 )
 
 
+ANNOUNCED_ROLES: Final = frozenset({"status", "alert"})
+"""Roles of the regions where a page says what happened: read, never acted on."""
+
+
 def element_kind(element: ElementRow | None) -> str:
-    """``none`` (no element), ``text`` (a field one types into), ``select`` or ``other``."""
+    """``none`` (no element), ``text`` (a field one types into), ``select``, ``announced``
+    (a status or alert region) or ``other``."""
     if element is None:
         return "none"
+    if (element.role or "") in ANNOUNCED_ROLES:
+        return "announced"
     tag = (element.tag or "").lower()
     kind = ((element.attrs.type if element.attrs else None) or "text").lower()
     if tag == "select" or (element.options and tag != "input"):
@@ -121,6 +128,8 @@ def fits(op: str, element: ElementRow | None) -> bool:
     kind = element_kind(element)
     if kind == "none":
         return op in ("NAVIGATE", "SCROLL", "KEY", "END")
+    if kind == "announced":
+        return False
     if op == "TYPE":
         return kind == "text"
     if op == "SELECT":
