@@ -111,3 +111,21 @@ def test_tiny_model_runs_bounded_and_cli_judges(crm: tuple[str, Path], tmp_path:
 
 def judge_done(db: Path, task: team.TaskSpec) -> bool:
     return team.judge(db, task)
+
+
+def test_keys_reach_the_browser_in_playwrights_names(crm: tuple[str, Path]) -> None:
+    assert agent_eval.playwright_keys("ctrl+a") == "Control+a"
+    assert agent_eval.playwright_keys("shift+Tab") == "Shift+Tab"
+    assert agent_eval.playwright_keys("ctrl+alt+meta+s") == "Control+Alt+Meta+s"
+    assert agent_eval.playwright_keys("ctrl++") == "Control++"
+    assert agent_eval.playwright_keys("Enter") == "Enter"
+    base, _db = crm
+
+    def select_all(ex: Example) -> Act:
+        box = next(e for e in ex.step.obs_elements if e.selector == "#global-search")
+        return Act("KEY", box.eid, "ctrl+a") if not ex.history else Act("CLICK", None, None)
+
+    with team.chromium(headless=True) as browser:
+        result = agent_eval.run_in_crm(browser, base, "alice", "Select all", select_all)
+    assert [s.op for s in result.steps] == ["KEY"]
+    assert result.stop == "end", "a shortcut in the contract's form made the browser fail"

@@ -54,6 +54,17 @@ def _selector(event: dict[str, Any]) -> str | None:
     return selector
 
 
+def _recording_form(sdk_world: World, open_tab: Any) -> tuple[Any, Tab]:
+    """A newly enrolled device's tab on the test form, recording (its badge shows it)."""
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    tab.page.goto(f"{sdk_world.redacted.origin}/form.html")
+    _ready(tab, "redacted")
+    badge = tab.page.get_by_role("status").filter(has_text="Recording on: redacted")
+    badge.wait_for(timeout=WAIT_MS)
+    return device, tab
+
+
 def _act_on_form(tab: Tab) -> None:
     page = tab.page
     page.fill("#full-name", "Jane Roe")
@@ -384,12 +395,8 @@ def test_a_click_made_by_a_key_is_not_a_second_action(sdk_world: World, open_tab
     """Enter in a form's field makes Chromium click its submit button (implicit submission),
     and Enter on a focused button clicks it: the key is the action, the click is not kept.
     A click of the mouse right after is."""
-    device = sdk_world.enroll()
-    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    device, tab = _recording_form(sdk_world, open_tab)
     page = tab.page
-    page.goto(f"{sdk_world.redacted.origin}/form.html")
-    _ready(tab, "redacted")
-    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
     page.fill("#full-name", "Jane Roe")
     page.press("#full-name", "Enter")
     page.focus("#save")
@@ -417,12 +424,8 @@ def test_an_edit_is_observed_on_the_page_as_the_person_found_it(
 ) -> None:
     """A field or select that appears and is edited before the page settles gets its
     snapshot taken for the action: with the value it had before the edit, not after it."""
-    device = sdk_world.enroll()
-    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    device, tab = _recording_form(sdk_world, open_tab)
     page = tab.page
-    page.goto(f"{sdk_world.redacted.origin}/form.html")
-    _ready(tab, "redacted")
-    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
     _flush(tab)
     page.evaluate(
         """() => {
@@ -454,12 +457,8 @@ def test_an_edit_is_observed_on_the_page_as_the_person_found_it(
 def test_a_snapshot_lists_what_the_page_announces(sdk_world: World, open_tab: Any) -> None:
     """Status and alert regions ("Contact saved") are listed with their text: a record's page
     after a change must not look like the same page before it. The SDK's own badge is not."""
-    device = sdk_world.enroll()
-    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    _device, tab = _recording_form(sdk_world, open_tab)
     page = tab.page
-    page.goto(f"{sdk_world.redacted.origin}/form.html")
-    _ready(tab, "redacted")
-    page.get_by_role("status").filter(has_text="Recording on: redacted").wait_for(timeout=WAIT_MS)
     page.evaluate(
         """() => document.body.insertAdjacentHTML("afterbegin",
             '<div class="flash" role="status">Contact saved</div>' +

@@ -122,11 +122,12 @@ class BrowserPage:
             self.page.select_option(selector, label=label, timeout=self.timeout_ms)
 
     def press(self, selector: str | None, keys: str) -> None:
+        combo = playwright_keys(keys)
         with self._acting():
             if selector:
-                self.page.press(selector, keys, timeout=self.timeout_ms)
+                self.page.press(selector, combo, timeout=self.timeout_ms)
             else:
-                self.page.keyboard.press(keys)
+                self.page.keyboard.press(combo)
 
     def scroll(self, dx: int, dy: int) -> None:
         with self._acting():
@@ -144,6 +145,19 @@ class TaskRun:
     task: TaskSpec
     result: RunResult
     success: bool
+
+
+_MODIFIERS: Final = {"ctrl": "Control", "alt": "Alt", "shift": "Shift", "meta": "Meta"}
+
+
+def playwright_keys(keys: str) -> str:
+    """A key in the event contract's canonical form (``ctrl+a``, ``shift+Tab``, ``Space``,
+    ``Enter``) as Playwright names it (``Control+a``, ``Shift+Tab``, ``Space``, ``Enter``)."""
+    if keys.endswith("+") and len(keys) > 1:  # the plus key itself: "ctrl++"
+        mods, key = [m for m in keys[:-1].split("+") if m], "+"
+    else:
+        *mods, key = keys.split("+")
+    return "+".join([*(_MODIFIERS.get(m, m) for m in mods), key])
 
 
 def sign_in(page: Page, crm_url: str, username: str) -> None:
