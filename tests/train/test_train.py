@@ -136,3 +136,29 @@ def test_a_warm_start_begins_from_a_models_weights_and_joins_its_lineage(
     wider = dataclasses.replace(TINY_MODEL, dim=32)
     with pytest.raises(TrainConfigInvalid):
         train(other, tmp_path / "no", train_config=one_step, model_config=wider, init_from=trained)
+
+
+def test_an_example_is_predicted_alike_alone_and_in_any_batch(
+    tiny_dataset: Path, trained: Path
+) -> None:
+    """The agent predicts one step at a time; evaluation and training go in batches padded to
+    their longest member. Nothing of an example's encoding may depend on the others."""
+    from workprint.train.data import examples, open_dataset, read_split
+    from workprint.train.features import Featurizer, collate
+    from workprint.train.predict import predict
+
+    model = ckpt.load_trained(trained)
+    items = examples(read_split(open_dataset(tiny_dataset), "test"))[:40]
+    assert len({len(x.history) for x in items}) > 2, "histories of several lengths"
+    together = predict(model, items)
+    alone = [predict(model, [x])[0] for x in items]
+    assert alone == together
+    featurizer = Featurizer(model.model_config, model.values)
+    feats = featurizer.featurize(items)
+    model.model.eval()
+    with torch.no_grad():
+        batch = model.model.encode(collate(feats)).element_logits
+        for i, f in enumerate(feats):
+            one = model.model.encode(collate([f])).element_logits[0]
+            n = one.shape[0]
+            assert torch.allclose(batch[i, :n], one, atol=1e-4), i

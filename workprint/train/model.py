@@ -208,7 +208,12 @@ class NextActionModel(nn.Module):
         dev = batch.task_mask.device
         tokens = self._bags(batch.task_ids) + self.token_features(batch.task_feats)
         tokens = tokens + self.position(torch.arange(t, device=dev)) + self.segment.weight[1]
-        recency = torch.arange(h, device=dev).flip(0) % cfg.max_history
+        # How many actions ago each one was, from the row's own history (left-aligned, then
+        # padding): 0 for the latest. Counting from the padded width made an example's
+        # encoding depend on the longest history in its batch, so a model ran differently
+        # alone (the agent) than in the batches it was trained and evaluated in.
+        lengths = batch.hist_mask.sum(dim=1, keepdim=True)
+        recency = (lengths - 1 - torch.arange(h, device=dev)).clamp(min=0) % cfg.max_history
         history = self._bags(batch.hist_ids) + self.op_embedding(batch.hist_ops)
         history = history + self.recency(recency) + self.segment.weight[2]
         summary = self.segment.weight[0].expand(b, 1, -1)
