@@ -33,6 +33,12 @@ POSITIVES = [
     pytest.param("Bonjour Marie,", [(8, 13, "PERSON")], id="french-greeting"),
     pytest.param("My name is Kwame Mensah.", [(11, 23, "PERSON")], id="my-name-is"),
     pytest.param("Hi Jane Q. Public,", [(3, 17, "PERSON")], id="initial"),
+    pytest.param(
+        "Reach me at the office. Kind regards, Louise Grenier",
+        [(38, 52, "PERSON")],
+        id="sign-off-same-line",
+    ),
+    pytest.param("details below. Thanks, Élodie", [(23, 29, "PERSON")], id="thanks-comma-name"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 
@@ -51,6 +57,9 @@ NEGATIVES = [
     pytest.param("Hello World", id="hello-world"),
     pytest.param("called the bank", id="lower-case-after-verb"),
     pytest.param("@jane.doe", id="listed-name-inside-handle"),
+    pytest.param("Thanks, Monday works for us", id="sign-off-comma-not-ending-the-line"),
+    pytest.param("Thanks, everyone", id="sign-off-comma-lower-case"),
+    pytest.param("Best, The Support Team", id="sign-off-comma-team"),
 ]
 """Texts in which the detector must find nothing."""
 

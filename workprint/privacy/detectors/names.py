@@ -7,7 +7,8 @@
 * **Context cues** find names that are not listed: honorifics (``Mr.``, ``Ms``, ``Dr.``,
   ``Herr``, ``Mme``...), greetings (``Dear X``, ``Hi X,``, ``Hallo X``, ``Bonjour X``),
   verbs (``called X Y``, ``spoke with X``, ``my name is X``), sign-offs with the name alone
-  on the next line (``Regards,\\nX Y``, ``Mit freundlichen Grüßen\\nX``), and header lines
+  on the next line (``Regards,\\nX Y``, ``Mit freundlichen Grüßen\\nX``) or after a comma
+  at the end of a line (``Kind regards, X Y``), and header lines
   (``From: X``, ``Assignee: X``; these only at the start of a line). After a cue, one to
   three capitalised tokens (with particles such as ``van`` or ``de`` and initials such as
   ``Q.`` between them) are the name, unless they are a word that follows such cues without
@@ -83,9 +84,10 @@ def _both_cases(words: Iterable[str]) -> list[str]:
 _GREETING_CUE = re.compile(f"(?P<greet>{_trie(_both_cases(_GREETINGS))})[ \t]+")
 """Greetings, anywhere a word starts (``Hi X``, ``dear X``)."""
 _SIGN_OFF_CUE = re.compile(
-    f"(?P<sign>{_trie(_both_cases(_SIGN_OFFS))})[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
+    f"(?P<sign>{_trie(_both_cases(_SIGN_OFFS))})[ \t]*(?:[,!.]?[ \t]*\r?\n|,)[ \t]*"
 )
-"""Sign-offs: the name is alone on the next line."""
+"""Sign-offs: the name is alone on the next line, or after a comma at the end of the line
+(``Kind regards, Louise Grenier`` closing a one-line message)."""
 _VERB_CUE = re.compile(f"(?P<verb>{_trie(_both_cases(_VERBS))})[ \t]+")
 _HEADER_CUE = re.compile(rf"(?m:^)[ \t]*(?:[>*\-\"'(]+[ \t]*)?(?P<head>{_HEADER})[ \t]*:[ \t]*")
 """Header lines (``From: X``), only at the start of a line."""
@@ -160,7 +162,7 @@ class NamesDetector:
         cues = [m for m in _GREETING_CUE.finditer(text) if _word_start(text, m.start())]
         cues.extend(m for m in _HONORIFIC_CUE.finditer(text) if _word_start(text, m.start()))
         cues.extend(_HEADER_CUE.finditer(text))
-        if "\n" in text:
+        if "\n" in text or "," in text:
             cues.extend(m for m in _SIGN_OFF_CUE.finditer(text) if _word_start(text, m.start()))
         cues.extend(m for m in _VERB_CUE.finditer(text) if _word_start(text, m.start()))
         for m in cues:
