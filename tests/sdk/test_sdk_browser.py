@@ -109,12 +109,7 @@ def _pause_and_type(tab: Tab) -> None:
 def test_every_kind_arrives_with_its_target_and_nothing_secret_leaves(
     sdk_world: World, open_tab: Any
 ) -> None:
-    device = sdk_world.enroll()
-    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
-    tab.page.goto(f"{sdk_world.redacted.origin}/form.html")
-    _ready(tab, "redacted")
-    badge = tab.page.get_by_role("status").filter(has_text="Recording on: redacted")
-    badge.wait_for(timeout=WAIT_MS)
+    device, tab = _recording_form(sdk_world, open_tab)
     _act_on_form(tab)
     _pause_and_type(tab)
     result = _flush(tab)
