@@ -39,6 +39,8 @@ POSITIVES = [
         id="sign-off-same-line",
     ),
     pytest.param("details below. Thanks, Élodie", [(23, 29, "PERSON")], id="thanks-comma-name"),
+    pytest.param("> Best,\n> Irmtraud", [(10, 18, "PERSON")], id="sign-off-quoted-email"),
+    pytest.param("> Regards,\n>> > Jan Vos", [(16, 23, "PERSON")], id="sign-off-nested-quote"),
 ]
 """Texts and the exact (start, end, entity) spans the detector must return for them."""
 

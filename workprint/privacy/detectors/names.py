@@ -84,10 +84,11 @@ def _both_cases(words: Iterable[str]) -> list[str]:
 _GREETING_CUE = re.compile(f"(?P<greet>{_trie(_both_cases(_GREETINGS))})[ \t]+")
 """Greetings, anywhere a word starts (``Hi X``, ``dear X``)."""
 _SIGN_OFF_CUE = re.compile(
-    f"(?P<sign>{_trie(_both_cases(_SIGN_OFFS))})[ \t]*(?:[,!.]?[ \t]*\r?\n|,)[ \t]*"
+    f"(?P<sign>{_trie(_both_cases(_SIGN_OFFS))})[ \t]*(?:[,!.]?[ \t]*\r?\n(?:[ \t]*>)*|,)[ \t]*"
 )
-"""Sign-offs: the name is alone on the next line, or after a comma at the end of the line
-(``Kind regards, Louise Grenier`` closing a one-line message)."""
+"""Sign-offs: the name is alone on the next line (also in a quoted message, whose lines start
+with ``>``), or after a comma at the end of the line (``Kind regards, Louise Grenier``
+closing a one-line message)."""
 _VERB_CUE = re.compile(f"(?P<verb>{_trie(_both_cases(_VERBS))})[ \t]+")
 _HEADER_CUE = re.compile(rf"(?m:^)[ \t]*(?:[>*\-\"'(]+[ \t]*)?(?P<head>{_HEADER})[ \t]*:[ \t]*")
 """Header lines (``From: X``), only at the start of a line."""
