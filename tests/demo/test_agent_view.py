@@ -42,12 +42,19 @@ def test_task_and_page_share_placeholders_and_values_are_revealed(engine: Engine
     task = view.task("Ingrid Vale has a new phone number, +1 415 555 0134. Update it.", URL)
     assert task is not None
     assert "Ingrid" not in task and "555" not in task
-    person = next(w for w in task.split() if w.startswith("<PERSON_"))
+    first, last = (w for w in task.split() if w.startswith("<PERSON_"))
+    assert first != last  # each word of a name has its own placeholder
+    person = f"{first} {last}"
     phone = next(w.rstrip(".") for w in task.split() if w.startswith("<PHONE_"))
-    shown = view.elements(URL, [_element(0, "Ingrid Vale"), _element(1, "Edit contact")])
-    assert shown is not None and [e.eid for e in shown] == [0, 1]
+    shown = view.elements(
+        URL,
+        [_element(0, "Ingrid Vale"), _element(1, "Edit contact"), _element(2, "Vale only")],
+    )
+    assert shown is not None and [e.eid for e in shown] == [0, 1, 2]
     assert shown[0].name == person
     assert shown[1].name == "Edit contact"
+    assert shown[2].name == f"{last} only"  # a word of a name the run has shown, alone
+    assert view.reveal(first) == "Ingrid"
     assert view.reveal(phone) == "+1 415 555 0134"
     assert view.reveal(f"Called {person} today") == "Called Ingrid Vale today"
     assert view.reveal("<PERSON_9999> stays") == "<PERSON_9999> stays"

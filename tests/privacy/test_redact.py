@@ -264,3 +264,63 @@ def test_a_remembered_element_keeps_its_own_position_and_counts() -> None:
     assert (b.eid, b.bbox, b.disabled) == (9, (5.0, 6.0, 7.0, 8.0), True)
     assert (b.name, b.text, b.value, b.selector) == (a.name, a.text, a.value, a.selector)
     assert out2.privacy.redactions == out1.privacy.redactions
+
+
+def _typed(session: str, text: str, seq: int) -> ev.Event:
+    return ev.TypeEvent(
+        event_id=SequentialIds()(),
+        seq=seq,
+        stream="web",
+        device_id="dev_1",
+        session_id=session,
+        occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        context=ev.Context(app="chromium", url="https://crm.example.test/contacts/new"),
+        target=ev.Target(tag="input", role="textbox", name="First name", selector="#first"),
+        privacy=ev.Privacy(mode="redacted", policy_version="7"),
+        consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+        payload=ev.TypePayload(text=text),
+    )
+
+
+def _text_of(out: ev.Event | None) -> str:
+    assert isinstance(out, ev.TypeEvent)
+    return out.payload.text
+
+
+def test_each_word_of_a_name_has_its_own_placeholder_counted_once() -> None:
+    counts: Counter[str] = Counter()
+    vault = Vault(b"k" * 32)
+    out = redact_text("Hi, I'm Blake Russell from Acme. Thanks, Blake", DETECTORS, vault, counts)
+    assert out == "Hi, I'm <PERSON_1> <PERSON_2> from Acme. Thanks, <PERSON_1>"
+    assert counts["PERSON"] == 2  # two names found, three words replaced
+
+
+def test_a_word_of_a_name_the_session_has_shown_is_redacted_alone_later() -> None:
+    vaults = Vaults(b"k" * 32)
+    other = Vaults(b"k" * 32)
+    # Another session types the same word first: clean there, and shared as clean.
+    assert (
+        _text_of(redact_event(_typed("s2", "Blake", 1), POLICY, detectors=DETECTORS, vaults=other))
+        == "Blake"
+    )
+    assert (
+        _text_of(redact_event(_typed("s2", "Blake", 1), POLICY, detectors=DETECTORS, vaults=vaults))
+        == "Blake"
+    )
+    said = redact_event(
+        _typed("s1", "Dear Blake Russell, see you", 1), POLICY, detectors=DETECTORS, vaults=vaults
+    )
+    assert _text_of(said) == "Dear <PERSON_1> <PERSON_2>, see you"
+    typed = redact_event(_typed("s1", "Blake", 2), POLICY, detectors=DETECTORS, vaults=vaults)
+    assert _text_of(typed) == "<PERSON_1>"
+    assert typed is not None and typed.privacy.redactions == {"PERSON": 1}
+    surname = redact_event(
+        _typed("s1", "Russell & co", 3), POLICY, detectors=DETECTORS, vaults=vaults
+    )
+    assert _text_of(surname) == "<PERSON_2> & co"
+    # Only as written, only whole words, and only in the session that showed the name.
+    for text in ("blake", "Blakes", "Blake-Smith"):
+        again = redact_event(_typed("s1", text, 4), POLICY, detectors=DETECTORS, vaults=vaults)
+        assert _text_of(again) == text
+    elsewhere = redact_event(_typed("s2", "Blake", 2), POLICY, detectors=DETECTORS, vaults=vaults)
+    assert _text_of(elsewhere) == "Blake"

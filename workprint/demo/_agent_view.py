@@ -37,6 +37,7 @@ from workprint.privacy.redact import PLACEHOLDER, Vault, Vaults, redact_event
 from workprint.store.keys import server_key
 
 DEVICE: Final = "dev_agent"
+_SERVER_ONLY: Final = ("names", "address")
 _GRANT: Final = ev.Consent(grant_id="agent", notice_version="agent")
 
 
@@ -74,7 +75,11 @@ class RedactedView:
     def __init__(self, engine: Engine, policy: Policy | None = None) -> None:
         self.policy = policy if policy is not None else load_active(engine)
         names = directory_names(engine, self.policy.document.deny_list.sources)
-        self._capture_detectors = default_detectors([])
+        # The browser SDK has no name or address detector (the directory is never sent to
+        # browsers): names are the collector's, as they were for every recorded episode.
+        self._capture_detectors = tuple(
+            d for d in default_detectors([]) if d.name not in _SERVER_ONLY
+        )
         self._collector_detectors = default_detectors(names)
         self._key = server_key(engine, KEY_NAME)
         self._start()

@@ -140,6 +140,7 @@ def redact_event(
     new_payload = walk.struct(payload, kind)
     if new_payload is not payload:
         changes["payload"] = new_payload
+    walk.vault.commit()
     merged = Counter(event.privacy.redactions)
     merged.update(walk.counts)
     changes["privacy"] = ev.Privacy(

@@ -13,9 +13,13 @@ from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from workprint.core.events import CaptureMode
+from workprint.privacy._plan import new_number
 from workprint.privacy.detectors import Detector, find_all
+from workprint.privacy.detectors.names import KnownNames, is_learnable, name_words
 
 PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
+MAX_KNOWN_NAMES: Final = 512
+"""Words of names one session recognises on their own at most (the first ones it met)."""
 _SELECTOR_VALUE: Final = re.compile(r"""(=\s*)(["'])(.*?)\2""")
 
 
@@ -32,6 +36,15 @@ class Vault:
         Holds redacted text and counts only; keys are the texts already seen in the session's
         own memory, never written anywhere."""
         self._memo_size = memo_size
+        self.known: KnownNames | None = None
+        """The words of the names this session has shown, found alone from the next event on
+        (:meth:`commit`); None before any."""
+        self.known_number = 0
+        """A number for the known names: remembered results shared between sessions are
+        keyed by it too (0: none known)."""
+        self._known_words: dict[str, None] = {}
+        self._pending: set[str] = set()
+        self._clean_keys: dict[int, int] = {}
         self.elements: OrderedDict[Hashable, tuple[dict[str, Any], tuple[tuple[str, int], ...]]] = (
             OrderedDict()
         )
@@ -51,6 +64,36 @@ class Vault:
         self.memo[text] = (result, tuple(counts.items()))
         if len(self.memo) > self._memo_size:
             self.memo.popitem(last=False)
+
+    def learn(self, word: str) -> None:
+        """A word of a name just found, to be recognised on its own after :meth:`commit`."""
+        if word not in self._known_words and len(self._known_words) < MAX_KNOWN_NAMES:
+            self._pending.add(word)
+
+    def commit(self) -> None:
+        """The words learnt since the last commit are known from now on (called once an
+        event is done, so that the order in which its fields are walked does not matter);
+        what the session remembered without them is forgotten."""
+        if not self._pending:
+            return
+        for word in sorted(self._pending)[: MAX_KNOWN_NAMES - len(self._known_words)]:
+            self._known_words[word] = None
+        self._pending.clear()
+        self.known = KnownNames(tuple(self._known_words))
+        self.known_number = new_number()
+        self._clean_keys.clear()
+        self.memo.clear()
+        self.elements.clear()
+
+    def clean_key(self, base: int) -> int:
+        """``base`` (the key of results shared by all sessions) for this session: itself
+        while no name is known, else a number of its own."""
+        if not self.known_number:
+            return base
+        found = self._clean_keys.get(base)
+        if found is None:
+            found = self._clean_keys[base] = new_number()
+        return found
 
     def placeholder(self, entity: str, value: str) -> str:
         digest = hmac.new(self._key, f"{entity}\0{value}".encode(), hashlib.sha256).digest()
@@ -154,10 +197,9 @@ def redact_all(text: str, detectors: Sequence[Detector], vault: Vault, counts: C
     if not text:
         return text
     kept = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    found = find_all(text, detectors if vault.known is None else (*detectors, vault.known))
     spans = [
-        sp
-        for sp in find_all(text, detectors)
-        if not any(sp.start < end and start < sp.end for start, end in kept)
+        sp for sp in found if not any(sp.start < end and start < sp.end for start, end in kept)
     ]
     if not spans:
         return text
@@ -165,10 +207,35 @@ def redact_all(text: str, detectors: Sequence[Detector], vault: Vault, counts: C
     last = 0
     for span in spans:
         out.append(text[last : span.start])
-        out.append(vault.placeholder(span.entity, text[span.start : span.end]))
+        value = text[span.start : span.end]
+        out.append(
+            _name_parts(value, vault)
+            if span.entity == "PERSON"
+            else vault.placeholder(span.entity, value)
+        )
         counts[span.entity] += 1
         last = span.end
     out.append(text[last:])
+    return "".join(out)
+
+
+def _name_parts(name: str, vault: Vault) -> str:
+    """A person's name with each of its words replaced by its own placeholder (``Blake
+    Russell`` -> ``<PERSON_1> <PERSON_2>``), so a first name typed alone later gets the
+    placeholder it has in the full name; the vault learns the words (:meth:`Vault.learn`)."""
+    words = name_words(name)
+    if not words:
+        return vault.placeholder("PERSON", name)
+    out: list[str] = []
+    last = 0
+    for m in words:
+        word = m.group()
+        out.append(name[last : m.start()])
+        out.append(vault.placeholder("PERSON", word))
+        if is_learnable(word):
+            vault.learn(word)
+        last = m.end()
+    out.append(name[last:])
     return "".join(out)
 
 

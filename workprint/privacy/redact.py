@@ -108,7 +108,8 @@ class _Job:
             memo_key = memo_number(plan.mode, plan.policy.version, allowed_query)
             known = (allowed_query, memo_key, memo_number(memo_key, detectors_number))
             plan.remember_context((url, detectors_number), known)
-        self.allowed_query, self.memo_key, self.clean_key = known
+        self.allowed_query, self.memo_key, clean_key = known
+        self.clean_key = vault.clean_key(clean_key)
 
     def walk(self, value: msgspec.Struct, owner: str) -> msgspec.Struct:
         return self._walk(value, self.plan.shape(type(value), owner))
@@ -341,6 +342,7 @@ def redact_event(
     new_payload = job.walk(payload, kind)
     if new_payload is not payload:
         changes["payload"] = new_payload
+    job.vault.commit()
     counts = job.counts
     old = event.privacy.redactions
     if old:

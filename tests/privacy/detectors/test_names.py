@@ -39,6 +39,8 @@ POSITIVES = [
         id="sign-off-same-line",
     ),
     pytest.param("details below. Thanks, Élodie", [(23, 29, "PERSON")], id="thanks-comma-name"),
+    pytest.param("Hi, I'm Cosima Tlustek, Controller", [(8, 22, "PERSON")], id="i-am"),
+    pytest.param("this is Jan Vos from Acme", [(8, 15, "PERSON")], id="this-is"),
     pytest.param("> Best,\n> Irmtraud", [(10, 18, "PERSON")], id="sign-off-quoted-email"),
     pytest.param("> Regards,\n>> > Jan Vos", [(16, 23, "PERSON")], id="sign-off-nested-quote"),
 ]
@@ -47,6 +49,8 @@ POSITIVES = [
 NEGATIVES = [
     pytest.param("@jane please review", id="mention"),
     pytest.param("Hi @jane,", id="greeting-mention"),
+    pytest.param("I'm not sure, this is Monday's list", id="i-am-not-a-name"),
+    pytest.param("I am Available after lunch", id="i-am-available"),
     pytest.param("Hi all,", id="greeting-all"),
     pytest.param("Dear Customer,", id="dear-customer"),
     pytest.param("Hi team", id="greeting-team"),

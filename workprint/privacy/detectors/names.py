@@ -6,7 +6,8 @@
   context, where it may also be lower-case ("hi jane,").
 * **Context cues** find names that are not listed: honorifics (``Mr.``, ``Ms``, ``Dr.``,
   ``Herr``, ``Mme``...), greetings (``Dear X``, ``Hi X,``, ``Hallo X``, ``Bonjour X``),
-  verbs (``called X Y``, ``spoke with X``, ``my name is X``), sign-offs with the name alone
+  verbs (``called X Y``, ``spoke with X``, ``my name is X``, ``I'm X``, ``this is X``),
+  sign-offs with the name alone
   on the next line (``Regards,\\nX Y``, ``Mit freundlichen Grüßen\\nX``) or after a comma
   at the end of a line (``Kind regards, X Y``), and header lines
   (``From: X``, ``Assignee: X``; these only at the start of a line). After a cue, one to
@@ -69,7 +70,7 @@ _VERBS = (
     "called", "named", "spoke with", "spoke to", "talked with", "talked to", "met with",
     "meeting with", "call with", "assigned to", "escalated to", "handed to", "handed over to",
     "signed by", "approved by", "requested by", "reported by", "submitted by", "on behalf of",
-    "my name is",
+    "my name is", "I'm", "I’m", "I am", "this is",
 )  # fmt: skip
 _HEADER = (
     r"From|To|Cc|Bcc|Attn|Attention|Contact|Name|Full name|Customer|Client|Owner|Assignee|"
@@ -114,6 +115,7 @@ NOT_NAMES = word_set(
     going trying looking happy glad sorry working new old first last next other another one
     two three some any every each few more most no none nobody someone somebody anyone
     anybody something anything nothing everything all support helpdesk desk reception
+    available back busy afraid interested new only out still sure very really free late
     accounts accounting finance legal marketing engineering product design security it
     unknown n/a none null test tester system bot robot assistant agent operator
     grüße gruß wishes saludos groeten regards saluti
@@ -231,6 +233,8 @@ class NamesDetector:
             return True
         if low in self.not_names or not word[0].isupper():
             return False
+        if low[-2:] in ("'s", "’s") and low[:-2] in self.not_names:
+            return False  # "this is Monday's list"
         if len(word) < 2:
             return False  # a lone letter; an initial is written "Q."
         return not (word.isupper() and not word.endswith("."))  # IT, HR, ACME: acronyms
@@ -255,3 +259,39 @@ def _ends_line(text: str, end: int) -> bool:
     newline = text.find("\n", end)
     rest = text[end : newline if newline != -1 else len(text)]
     return not rest.strip(" \t\r,.")
+
+
+def name_words(name: str) -> list[re.Match[str]]:
+    """The words of a name (``Jean-Luc``, ``O'Brien`` are one word each)."""
+    return list(_WORD.finditer(name))
+
+
+def is_learnable(word: str) -> bool:
+    """Whether a word of a found name is recognised on its own later in the same session: a
+    capitalised word of three letters or more that is not a common word of name contexts
+    (particles such as ``van`` and words such as ``Support`` are not)."""
+    return len(word) >= 3 and word[0].isupper() and word.lower() not in NOT_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class KnownNames:
+    """The words of the names one session has already shown (``Blake`` of ``I'm Blake
+    Russell``), found anywhere later in that session, as written (entity ``PERSON``): the
+    first name typed into its own field has no cue of its own. Made by a redaction vault
+    (:meth:`workprint.privacy.redact.Vault.commit`), never from a list of names."""
+
+    words: tuple[str, ...]
+    name: str = "known_names"
+    entities: tuple[str, ...] = ("PERSON",)
+    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.words:
+            listed = _trie(sorted(set(self.words)))
+            pattern = rf"(?<![\w@'’\-])(?:{listed})(?![\w]|['’\-][^\W\d_])"
+            object.__setattr__(self, "_pattern", re.compile(pattern))
+
+    def find(self, text: str) -> list[Span]:
+        if self._pattern is None:
+            return []
+        return [Span(m.start(), m.end(), "PERSON", 0.8) for m in self._pattern.finditer(text)]
