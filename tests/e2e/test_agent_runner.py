@@ -129,3 +129,16 @@ def test_keys_reach_the_browser_in_playwrights_names(crm: tuple[str, Path]) -> N
         result = agent_eval.run_in_crm(browser, base, "alice", "Select all", select_all)
     assert [s.op for s in result.steps] == ["KEY"]
     assert result.stop == "end", "a shortcut in the contract's form made the browser fail"
+
+
+def test_every_system_gets_the_same_mix_of_families() -> None:
+    families = ["create_contact", "move_deal", "log_call", "update_contact"]
+    # Families in a fixed rotation of period 4, as a plan lists them person by person: dealt
+    # in turn, one system would get every task of one family.
+    tasks = [team.TaskSpec(families[i % 4], f"task {i}", {"user": "u"}) for i in range(32)]
+    shares = agent_eval.deal(tasks, 4)
+    assert sorted(t.text for s in shares for t in s) == sorted(t.text for t in tasks)
+    for share in shares:
+        assert sorted(t.family for t in share) == sorted(families * 2)
+    uneven = agent_eval.deal(tasks[:6], 4)  # two families with two tasks, two with one
+    assert sorted(len(s) for s in uneven) == [1, 1, 2, 2]

@@ -18,11 +18,12 @@ password is typed by the harness, never by the agent), opens the dashboard, and 
 page to :func:`workprint.train.runner.run`. Observations come from the browser SDK's own
 ``Workprint.snapshot()``, injected into every page, so they are built as training data was.
 
-Systems (the model, then each baseline fitted on the dataset's ``train`` people) take the
-tasks in turn (system ``k`` of ``n`` gets tasks ``k, k + n, ...``), because a task done once
-stays done in the database; a task that the database already shows done is skipped. Account
-chores (``add_card``, ``change_password``) are left out: their secrets are not in the task
-text and the runner refuses secret fields. Task success comes with a 95% Wilson score
+Systems (the model, then each baseline fitted on the dataset's ``train`` people) take
+different tasks, because a task done once stays done in the database: each family's tasks
+are dealt in turn (:func:`deal`), so every system gets the same mix of families. A task
+that the database already shows done is skipped. Account chores (``add_card``,
+``change_password``) are left out: their secrets are not in the task text and the runner
+refuses secret fields. Task success comes with a 95% Wilson score
 interval over tasks (each task is one independent trial of one system).
 """
 
@@ -200,6 +201,23 @@ def run_in_crm(
         context.close()
 
 
+def deal(tasks: Sequence[TaskSpec], systems: int) -> list[list[TaskSpec]]:
+    """``tasks`` shared among ``systems``, in order, family by family: the ``i``-th task of a
+    family goes to system ``(i + f) % systems`` (``f``: the family's place in order of first
+    appearance), so every system gets the same mix of families, give or take one task each
+    (dealing the whole list in turn would give a system whatever families fell on its
+    positions)."""
+    shares: list[list[TaskSpec]] = [[] for _ in range(systems)]
+    seen: dict[str, int] = {}
+    order: dict[str, int] = {}
+    for task in tasks:
+        f = order.setdefault(task.family, len(order))
+        i = seen.get(task.family, 0)
+        seen[task.family] = i + 1
+        shares[(i + f) % systems].append(task)
+    return shares
+
+
 def wilson(successes: int, trials: int, z: float = Z95) -> dict[str, float | None]:
     """The proportion with its Wilson score interval; ``None`` values for no trials."""
     if trials == 0:
@@ -303,11 +321,12 @@ def evaluate_agent(
         raise ConfigError("no policy to evaluate")
     usable = [t for t in tasks if t.family not in CHORES]
     names = list(systems)
+    shares = deal(usable, len(names))
     out: dict[str, Any] = {"interval": "wilson-95-over-tasks", "baselines": {}}
     view = RedactedView(store) if store is not None else None
     with chromium(headless=headless) as browser:
         for k, name in enumerate(names):
-            share = usable[k :: len(names)]
+            share = shares[k]
             runs = evaluate_tasks(
                 browser, crm_url, crm_db, share, systems[name], max_steps=max_steps, view=view
             )
