@@ -41,6 +41,32 @@ def test_long_option_lists_keep_what_the_task_names_first_in_page_order() -> Non
     assert [o[1] for o in kept] == ["Ann Lee", "Contact 9"]
 
 
+def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
+    task = 'Pipeline review: "Acme – Pilot" should be in Closed won, not proposal. Fix it.'
+    step = msgspec.structs.replace(
+        _example().step,
+        task=task,
+        obs_elements=[
+            ElementRow(
+                eid=1,
+                tag="select",
+                role="combobox",
+                name="Stage",
+                options=["lead", "proposal", "Closed won", "lost"],
+            )
+        ],
+    )
+    feats = Featurizer(ModelConfig(), ())(Example(step, ()))
+    words = [t.text for t in tx.tokenize(task)]
+    named = {o: [words[i] for i in s] for o, s in zip(feats.options, feats.opt_spans, strict=True)}
+    assert named == {
+        "lead": [],
+        "proposal": ["proposal"],
+        "Closed won": ["Closed", "won"],
+        "lost": [],
+    }
+
+
 def test_a_target_missing_from_the_observation_is_not_no_element() -> None:
     ex = _example()
     featurizer = Featurizer(ModelConfig(), ())

@@ -55,6 +55,9 @@ class Features:
     eids: list[int]
     """The eid of each element candidate (candidate ``i + 1``)."""
     options: list[str]
+    opt_spans: list[tuple[int, ...]]
+    """For each option, the task tokens where the task names it (none when it does not):
+    the model reads the option through what the task says around it ("in X, not Y")."""
     task_vec: int
     """Row of the task's sentence vector (-1 without a pretrained encoder)."""
     el_vec: list[int]
@@ -158,6 +161,19 @@ def _kept_options(
     return [option for _, option in sorted(ranked, key=lambda item: item[0])]
 
 
+def occurrences(needle: Sequence[str], tokens: Sequence[str]) -> tuple[int, ...]:
+    """The positions in ``tokens`` (lower-case token texts) of every whole occurrence of the
+    word sequence ``needle``."""
+    k = len(needle)
+    if not k:
+        return ()
+    found: list[int] = []
+    for i in range(len(tokens) - k + 1):
+        if tokens[i] == needle[0] and list(tokens[i : i + k]) == list(needle):
+            found.extend(range(i, i + k))
+    return tuple(sorted(set(found)))
+
+
 def _overlap(a: Sequence[str], b: set[str]) -> float:
     """The share of words of ``a`` in ``b`` (which holds words and their stems)."""
     return sum(1 for w in a if w in b or _stem(w) in b) / len(a) if a else 0.0
@@ -231,6 +247,8 @@ class Featurizer:
         opt_owner: list[int] = []
         opt_feats: list[tuple[float, ...]] = []
         options: list[str] = []
+        opt_spans: list[tuple[int, ...]] = []
+        lowered = [t.text.lower() for t in tokens]
         n = max(len(elements), 1)
         pool: list[tuple[int, str, float, float, float]] = []
         for i, e in enumerate(elements):
@@ -269,6 +287,7 @@ class Featurizer:
             opt_owner.append(i + 1)
             opt_feats.append((score, inside, current))
             options.append(o)
+            opt_spans.append(occurrences([t.text.lower() for t in tx.tokenize(o)], lowered))
         labels = self._labels(step, tokens, elements, opt_owner, options)
         vec = self.vectors
         return Features(
@@ -284,6 +303,7 @@ class Featurizer:
             opt_feats=opt_feats,
             eids=[e.eid for e in elements],
             options=options,
+            opt_spans=opt_spans,
             task_vec=vec.id(task) if vec is not None else -1,
             el_vec=[vec.id(tx.element_text(e)) for e in elements] if vec is not None else [],
             span_hits=hits,
@@ -370,6 +390,8 @@ class Batch:
     opt_owner: torch.Tensor
     opt_feats: torch.Tensor
     opt_mask: torch.Tensor
+    opt_occ: torch.Tensor
+    """``[B, O, T]``: for each option, equal weights on the task tokens that name it."""
     op: torch.Tensor
     target: torch.Tensor
     start: torch.Tensor
@@ -442,6 +464,17 @@ def _span_feats(items: Sequence[Features]) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
+def _occurrences(items: Sequence[Features]) -> torch.Tensor:
+    tokens = max(1, max((len(f.task_ids) for f in items), default=0))
+    options = max(1, max((len(f.opt_spans) for f in items), default=0))
+    out = np.zeros((len(items), options, tokens), dtype=np.float32)
+    for b, f in enumerate(items):
+        for j, positions in enumerate(f.opt_spans):
+            if positions:
+                out[b, j, list(positions)] = 1.0 / len(positions)
+    return torch.from_numpy(out)
+
+
 def collate(items: Sequence[Features], table: torch.Tensor | None = None) -> Batch:
     """One batch of padded tensors; ``table`` holds the sentence vectors, if any."""
     hist_ops, hist_mask = _ints([f.hist_ops for f in items])
@@ -465,6 +498,7 @@ def collate(items: Sequence[Features], table: torch.Tensor | None = None) -> Bat
         opt_owner=opt_owner,
         opt_feats=_floats([f.opt_feats for f in items], N_OPTION_FEATURES),
         opt_mask=opt_mask,
+        opt_occ=_occurrences(items),
         op=label("op"),
         target=label("target"),
         start=label("start"),

@@ -176,6 +176,7 @@ class NextActionModel(nn.Module):
         self.span_end = nn.Linear(N_SPAN_FEATURES, 1)
         self.vocab_head = _mlp(2 * d, d, 1 + cfg.value_vocab)
         self.option_in = nn.Linear(d, d)
+        self.option_context = nn.Linear(d, d)
         self.option_query = nn.Linear(2 * d, d)
         self.option_features = nn.Linear(N_OPTION_FEATURES, 1)
         if cfg.text_encoder == "minilm":
@@ -268,7 +269,10 @@ class NextActionModel(nn.Module):
             usable = usable & ~(hints[..., 2] > 0)
         start = start.masked_fill(~usable, _NEG)
         end = end.masked_fill(~usable, _NEG)
-        options = self.option_in(self._bags(batch.opt_ids))
+        # An option is its own text plus what the task says where it names it: "should be in
+        # X, not Y" names both stages, and only the context tells them apart.
+        named = torch.einsum("bot,btd->bod", batch.opt_occ[:, :, : enc.tokens.shape[1]], enc.tokens)
+        options = self.option_in(self._bags(batch.opt_ids)) + self.option_context(named)
         option = torch.einsum("bod,bd->bo", options, self.option_query(joint)) * scale
         option = option + self.option_features(batch.opt_feats).squeeze(-1)
         owned = batch.opt_mask & (batch.opt_owner == chosen.unsqueeze(1))
