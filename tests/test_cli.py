@@ -127,7 +127,7 @@ def test_enroll_prints_valid_json_that_the_collector_accepts(engine: Engine) -> 
 
 def test_redact_text_and_jsonl() -> None:
     one = wp("redact", "Dear Jane Smith, call +44 20 7946 0958 or mail jane@example.com")
-    assert one.stdout.strip() == "Dear <PERSON_1>, call <PHONE_1> or mail <EMAIL_1>"
+    assert one.stdout.strip() == "Dear <PERSON_1> <PERSON_2>, call <PHONE_1> or mail <EMAIL_1>"
     proc = subprocess.run(
         [sys.executable, "-m", "workprint", "redact", "--jsonl"],
         input='{"id": 1, "text": "card 4111 1111 1111 1111"}\n\n{"id": "b", "text": "none"}\n',
