@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.engine import Engine
 
+from workprint.collector.redaction import KeyedVault
 from workprint.core import events as ev
 from workprint.core.errors import ContractError
 from workprint.dataset import _source
@@ -51,7 +52,9 @@ class _BuildVaults(Vaults):
         super().__init__(key, capacity=_VAULTS)
 
     def _new_vault(self, session_key: bytes) -> Vault:
-        return Vault(session_key, memo_size=_MEMO)
+        # Numbered as the collector numbers (keyed, per session, under its key): a name the
+        # collector replaced in one event and the build finds in another gets one placeholder.
+        return KeyedVault(session_key, memo_size=_MEMO)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,12 @@ from typing import Literal
 
 from sqlalchemy.engine import Engine
 
+from workprint.collector.redaction import KEY_NAME as REDACTION_KEY
 from workprint.core.clock import Clock, SystemClock, to_epoch_ms
 from workprint.dataset import _registry, _source, datasheet
 from workprint.dataset._person import PersonJob, Record, WorkerContext, person_records
 from workprint.dataset._write import BuildStats, DatasetWriter
-from workprint.dataset.config import MIN_KEY_BYTES, derived_key, key_fingerprint
+from workprint.dataset.config import MIN_KEY_BYTES, key_fingerprint
 from workprint.dataset.errors import KeyMissing, OutputExists
 from workprint.dataset.format import DATASET_SCHEMA_VERSION, FORMAT_NAME
 from workprint.dataset.manifest import (
@@ -47,6 +48,7 @@ from workprint.dataset.splits import assign
 from workprint.governance import audit, policies
 from workprint.privacy.pseudonym import pseudonym
 from workprint.store.engine import read_tx, write_tx
+from workprint.store.keys import server_key
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +189,7 @@ def build_dataset(
         spec=spec,
         policy_source=policy.source,
         deny_names=names,
-        vault_key=derived_key(key, "redaction"),
+        vault_key=server_key(engine, REDACTION_KEY),
         upto_pk=upto,
         chunk=chunk,
     )

@@ -59,8 +59,3 @@ def key_fingerprint(key: bytes) -> str:
     digits of an HMAC of a fixed label."""
     return hmac.new(key, b"workprint/dataset/key-id", hashlib.sha256).hexdigest()[:16]
 
-
-def derived_key(key: bytes, purpose: str) -> bytes:
-    """A sub-key for one purpose (e.g. the redaction vaults), so the master key itself never
-    travels to build workers."""
-    return hmac.new(key, f"workprint/dataset/{purpose}".encode(), hashlib.sha256).digest()

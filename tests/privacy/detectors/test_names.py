@@ -7,7 +7,9 @@ import pytest
 from workprint.privacy.detectors import find_all
 from workprint.privacy.detectors.names import NamesDetector
 
-DETECTOR = NamesDetector(directory=("Jane Doe", "Priya Raman", "Will Smith", "Jean-Luc Picard"))
+DETECTOR = NamesDetector(
+    directory=("Jane Doe", "Priya Raman", "Will Smith", "Jean-Luc Picard", "Jurre van 't Hof")
+)
 
 POSITIVES = [
     pytest.param("Hi Jane,\nthanks for the call", [(3, 7, "PERSON")], id="greeting"),
@@ -25,6 +27,7 @@ POSITIVES = [
     pytest.param("will smith was here", [(0, 10, "PERSON")], id="listed-lower-case"),
     pytest.param("Priya   Raman approved", [(0, 13, "PERSON")], id="listed-extra-spaces"),
     pytest.param("Jean-Luc Picard joined", [(0, 15, "PERSON")], id="listed-hyphenated"),
+    pytest.param("met Jurre van 't Hof (Acme)", [(4, 20, "PERSON")], id="listed-elided-particle"),
     pytest.param("Hallo Herr Müller", [(11, 17, "PERSON")], id="honorific-german"),
     pytest.param("Dr. Priya Raman", [(4, 15, "PERSON")], id="honorific-listed"),
     pytest.param("spoke with Ludwig van Beethoven", [(11, 31, "PERSON")], id="particle"),

@@ -96,7 +96,9 @@ _HEADER_CUE = re.compile(rf"(?m:^)[ \t]*(?:[>*\-\"'(]+[ \t]*)?(?P<head>{_HEADER}
 _HONORIFIC_CUE = re.compile(rf"(?P<hon>{_HONORIFIC})\.?[ \t]+")
 _NAME_TOKEN = re.compile(r"[A-Z]\.|[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"\s+['’]?")
+"""Between two words of a listed name: space, and the apostrophe of an elided particle
+(``van 't Hof``, ``d'Almeida`` after a space)."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _PARTICLES = word_set("van von de der den da das dos du del della di la le bin ibn al el ter zu")
 NOT_NAMES = word_set(
