@@ -293,6 +293,8 @@ def test_each_word_of_a_name_has_its_own_placeholder_counted_once() -> None:
     out = redact_text("Hi, I'm Blake Russell from Acme. Thanks, Blake", DETECTORS, vault, counts)
     assert out == "Hi, I'm <PERSON_1> <PERSON_2> from Acme. Thanks, <PERSON_1>"
     assert counts["PERSON"] == 2  # two names found, three words replaced
+    particle = redact_text("I'm Jan van Dijk", DETECTORS, vault, counts)
+    assert particle == "I'm <PERSON_3> van <PERSON_4>"  # a particle is not personal
 
 
 def test_a_word_of_a_name_the_session_has_shown_is_redacted_alone_later() -> None:

@@ -58,4 +58,3 @@ def key_fingerprint(key: bytes) -> str:
     """A public name of the key (which key generation built a version), not the key: 16 hex
     digits of an HMAC of a fixed label."""
     return hmac.new(key, b"workprint/dataset/key-id", hashlib.sha256).hexdigest()[:16]
-

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from workprint.core.events import CaptureMode
 from workprint.privacy._plan import new_number
 from workprint.privacy.detectors import Detector, find_all
-from workprint.privacy.detectors.names import KnownNames, is_learnable, name_words
+from workprint.privacy.detectors.names import KnownNames, is_learnable, is_particle, name_words
 
 PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 MAX_KNOWN_NAMES: Final = 512
@@ -221,8 +221,9 @@ def redact_all(text: str, detectors: Sequence[Detector], vault: Vault, counts: C
 
 def _name_parts(name: str, vault: Vault) -> str:
     """A person's name with each of its words replaced by its own placeholder (``Blake
-    Russell`` -> ``<PERSON_1> <PERSON_2>``), so a first name typed alone later gets the
-    placeholder it has in the full name; the vault learns the words (:meth:`Vault.learn`)."""
+    Russell`` -> ``<PERSON_1> <PERSON_2>``; lower-case particles such as ``van`` kept), so a
+    first name typed alone later gets the placeholder it has in the full name; the vault
+    learns the words (:meth:`Vault.learn`)."""
     words = name_words(name)
     if not words:
         return vault.placeholder("PERSON", name)
@@ -231,7 +232,7 @@ def _name_parts(name: str, vault: Vault) -> str:
     for m in words:
         word = m.group()
         out.append(name[last : m.start()])
-        out.append(vault.placeholder("PERSON", word))
+        out.append(word if is_particle(word) else vault.placeholder("PERSON", word))
         if is_learnable(word):
             vault.learn(word)
         last = m.end()

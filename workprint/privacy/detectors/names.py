@@ -268,6 +268,12 @@ def name_words(name: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(name))
 
 
+def is_particle(word: str) -> bool:
+    """A particle written in lower case between the words of a name (``van``, ``de``,
+    ``'t``): not personal by itself, and kept as it is."""
+    return word.islower() and word in _PARTICLES | {"het", "t"}
+
+
 def is_learnable(word: str) -> bool:
     """Whether a word of a found name is recognised on its own later in the same session: a
     capitalised word of three letters or more that is not a common word of name contexts
