@@ -915,7 +915,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var MAX_ELEMENTS = 500;
   var ANNOUNCED = "[role=status],[role=alert]";
   var LISTED = `${INTERACTIVE},${ANNOUNCED}`;
-  var MAX_OPTIONS = 50;
+  var MAX_OPTIONS = 500;
   var NO_VALUE_TYPES = /* @__PURE__ */ new Set(["button", "submit", "reset", "image", "file", "password", "hidden"]);
   function visible(el, width, height) {
     const r = el.getBoundingClientRect();

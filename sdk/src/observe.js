@@ -27,7 +27,9 @@ const MAX_ELEMENTS = 500;
  * record's page looks the same before and after the change the task asked for. */
 export const ANNOUNCED = "[role=status],[role=alert]";
 const LISTED = `${INTERACTIVE},${ANNOUNCED}`;
-const MAX_OPTIONS = 50;
+const MAX_OPTIONS = 500;
+// As many as elements: a select of every contact of a CRM is what a person picks from, and a
+// shorter list left the one the task names out of most snapshots.
 const NO_VALUE_TYPES = new Set(["button", "submit", "reset", "image", "file", "password", "hidden"]);
 
 function visible(el, width, height) {
