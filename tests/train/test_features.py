@@ -41,6 +41,16 @@ def test_long_option_lists_keep_what_the_task_names_first_in_page_order() -> Non
     assert [o[1] for o in kept] == ["Ann Lee", "Contact 9"]
 
 
+def test_the_words_of_a_name_are_told_apart() -> None:
+    from workprint.train.features import name_positions
+
+    task = "Hi, I'm <PERSON_12> van <PERSON_3>, at <PERSON_4>'s firm. Thanks, <PERSON_12>"
+    words = [t.text for t in tx.tokenize(task)]
+    first, later = name_positions(words)
+    assert [w for w, f in zip(words, first, strict=True) if f] == ["<PERSON_12>"]
+    assert [w for w, g in zip(words, later, strict=True) if g] == ["<PERSON_3>"]
+
+
 def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
     task = 'Pipeline review: "Acme – Pilot" should be in Closed won, not proposal. Fix it.'
     step = msgspec.structs.replace(

@@ -23,7 +23,7 @@ from workprint.train.errors import CheckpointInvalid
 from workprint.train.model import ModelConfig, NextActionModel
 
 FORMAT: Final = "workprint-next-action-model"
-FORMAT_VERSION: Final = 4
+FORMAT_VERSION: Final = 5
 """2: the operation ``END`` (a task is finished) joined :data:`~workprint.train.model.OPS`.
 3: a previous action's recency counts from the example's own history, not from the longest
 in its batch (a model of format 2 predicted differently alone than in a batch)."""

@@ -161,6 +161,39 @@ def _kept_options(
     return [option for _, option in sorted(ranked, key=lambda item: item[0])]
 
 
+_PERSON: Final = re.compile(r"<PERSON(?:_[A-Z0-9]+)*_\d+>")
+_PARTICLES: Final = frozenset((
+    "van", "von", "de", "der", "den", "da", "das", "dos", "du", "del", "della", "di", "la",
+    "le", "ter", "zu", "het", "t", "'", "’",
+))  # fmt: skip
+
+
+def name_positions(tokens: Sequence[str]) -> tuple[list[float], list[float]]:
+    """For each token, whether it is a person placeholder followed by another word of the
+    same name (a given name: ``<PERSON_1>`` of ``<PERSON_1> <PERSON_2>``), and whether it
+    is one that follows another (a family name; lower-case particles such as ``van`` may
+    stand between). Redaction gives each word of a name its own placeholder; which word is
+    which is all that tells a first-name field from a last-name field."""
+    person = [bool(_PERSON.fullmatch(t)) for t in tokens]
+
+    def previous_word(i: int) -> int:
+        j = i - 1
+        while j >= 0 and tokens[j] in _PARTICLES:
+            j -= 1
+        return j
+
+    later = [0.0] * len(tokens)
+    first = [0.0] * len(tokens)
+    for i, is_person in enumerate(person):
+        if not is_person:
+            continue
+        j = previous_word(i)
+        if j >= 0 and person[j]:
+            later[i] = 1.0
+            first[j] = first[j] or float(not later[j])
+    return first, later
+
+
 def occurrences(needle: Sequence[str], tokens: Sequence[str]) -> tuple[int, ...]:
     """The positions in ``tokens`` (lower-case token texts) of every whole occurrence of the
     word sequence ``needle``."""
@@ -227,9 +260,12 @@ class Featurizer:
         label_words = {w for e in elements for w in tx.words(tx.element_label(e))}
         task_ids = [tx.token_ids(t.text, cfg.buckets)[: cfg.token_limit] for t in tokens]
         opens, closes = _boundaries(task, tokens)
+        first, later = name_positions([t.text for t in tokens])
         task_feats = [
-            (float(w in typed), float(w in option_words), float(w in label_words), o, c)
-            for w, o, c in zip((t.text.lower() for t in tokens), opens, closes, strict=True)
+            (float(w in typed), float(w in option_words), float(w in label_words), o, c, f, g)
+            for w, o, c, f, g in zip(
+                (t.text.lower() for t in tokens), opens, closes, first, later, strict=True
+            )
         ]
         targeted: Counter[str] = Counter()
         typed_into: Counter[str] = Counter()

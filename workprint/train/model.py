@@ -46,7 +46,7 @@ OPS: Final = (
     "END",
 )
 N_ELEMENT_FEATURES: Final = 12
-N_TOKEN_FEATURES: Final = 5
+N_TOKEN_FEATURES: Final = 7
 N_OPTION_FEATURES: Final = 3
 N_SPAN_FEATURES: Final = 3
 _NEG: Final = -1e4
