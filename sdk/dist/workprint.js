@@ -731,6 +731,13 @@
     focusedValue(el) {
       return this.focusValues.get(el);
     }
+    /** True while `el` holds an edit not yet recorded: its value differs from the one it had
+     * when it got the focus (or when its last edit was recorded). */
+    isEditing(el) {
+      if (!el || !this.focusValues.has(el) || isSensitive(el)) return false;
+      const now = el.isContentEditable ? el.innerText : "value" in el ? el.value : void 0;
+      return typeof now === "string" && now !== this.focusValues.get(el);
+    }
     /** A field edited while paused keeps its value out of every event until it is emptied. */
     input(e) {
       const el = this.resolve(e);
@@ -754,6 +761,7 @@
         const value = chosen.map((o) => (o.label || o.textContent || o.value).replace(/\s+/g, " ").trim()).join(", ");
         const payload = el.selectedIndex >= 0 ? { value, index: el.selectedIndex } : { value };
         this.sink.emit("select", { target: this.sink.describe(el, true), payload });
+        this.focusValues.set(el, el.value);
         this.sink.poke();
         return;
       }
@@ -3615,6 +3623,10 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       if (!this.capture || this.paused || this.doc.visibilityState === "hidden") return;
       const capture = this.capture;
       capture.navigated("other");
+      const active = this.doc.activeElement;
+      if (!edited && active && capture.isEditing(active)) {
+        edited = { el: active, value: valueBefore(active, capture.focusedValue(active)) };
+      }
       const snap = snapshot(this.doc, (el) => capture.isTainted(el), edited);
       this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
       this.eids = snap.eids;

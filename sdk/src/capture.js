@@ -232,6 +232,14 @@ export class Capture {
     return this.focusValues.get(el);
   }
 
+  /** True while `el` holds an edit not yet recorded: its value differs from the one it had
+   * when it got the focus (or when its last edit was recorded). */
+  isEditing(el) {
+    if (!el || !this.focusValues.has(el) || isSensitive(el)) return false;
+    const now = el.isContentEditable ? el.innerText : "value" in el ? el.value : undefined;
+    return typeof now === "string" && now !== this.focusValues.get(el);
+  }
+
   /** A field edited while paused keeps its value out of every event until it is emptied. */
   input(e) {
     const el = this.resolve(e);
@@ -257,6 +265,7 @@ export class Capture {
       const value = chosen.map((o) => (o.label || o.textContent || o.value).replace(/\s+/g, " ").trim()).join(", ");
       const payload = el.selectedIndex >= 0 ? { value, index: el.selectedIndex } : { value };
       this.sink.emit("select", { target: this.sink.describe(el, true), payload });
+      this.focusValues.set(el, el.value); // recorded: no longer an edit in progress
       this.sink.poke();
       return;
     }

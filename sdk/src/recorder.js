@@ -397,6 +397,12 @@ export class Recorder {
     if (!this.capture || this.paused || this.doc.visibilityState === "hidden") return;
     const capture = this.capture;
     capture.navigated("other"); // a URL change no listener saw (it checks that one happened)
+    const active = this.doc.activeElement;
+    if (!edited && active && capture.isEditing(active)) {
+      // The page settled while a field holds an edit not yet recorded: it is shown as it was
+      // before, since the edit belongs to the action that will be recorded, not to the page.
+      edited = { el: active, value: valueBefore(active, capture.focusedValue(active)) };
+    }
     const snap = snapshot(this.doc, (el) => capture.isTainted(el), edited);
     this.emit("observe", { payload: { elements: snap.elements, viewport: snap.viewport } });
     this.eids = snap.eids;
