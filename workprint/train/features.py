@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from workprint.dataset.format import ElementRow, StepRow
+from workprint.privacy.detectors.names import is_particle
 from workprint.train import _text as tx
 from workprint.train.data import NO_VALUE_OPS, TYPE_OPS, Example
 from workprint.train.model import (
@@ -161,11 +162,7 @@ def _kept_options(
     return [option for _, option in sorted(ranked, key=lambda item: item[0])]
 
 
-_PERSON: Final = re.compile(r"<PERSON(?:_[A-Z0-9]+)*_\d+>")
-_PARTICLES: Final = frozenset((
-    "van", "von", "de", "der", "den", "da", "das", "dos", "du", "del", "della", "di", "la",
-    "le", "ter", "zu", "het", "t", "'", "’",
-))  # fmt: skip
+_APOSTROPHES: Final = frozenset(("'", "’"))
 
 
 def name_positions(tokens: Sequence[str]) -> tuple[list[float], list[float]]:
@@ -174,11 +171,11 @@ def name_positions(tokens: Sequence[str]) -> tuple[list[float], list[float]]:
     is one that follows another (a family name; lower-case particles such as ``van`` may
     stand between). Redaction gives each word of a name its own placeholder; which word is
     which is all that tells a first-name field from a last-name field."""
-    person = [bool(_PERSON.fullmatch(t)) for t in tokens]
+    person = [(m := _PLACEHOLDER.fullmatch(t)) is not None and m[1] == "PERSON" for t in tokens]
 
     def previous_word(i: int) -> int:
         j = i - 1
-        while j >= 0 and tokens[j] in _PARTICLES:
+        while j >= 0 and (tokens[j] in _APOSTROPHES or is_particle(tokens[j])):
             j -= 1
         return j
 
@@ -261,11 +258,10 @@ class Featurizer:
         task_ids = [tx.token_ids(t.text, cfg.buckets)[: cfg.token_limit] for t in tokens]
         opens, closes = _boundaries(task, tokens)
         first, later = name_positions([t.text for t in tokens])
+        lowered = [t.text.lower() for t in tokens]
         task_feats = [
             (float(w in typed), float(w in option_words), float(w in label_words), o, c, f, g)
-            for w, o, c, f, g in zip(
-                (t.text.lower() for t in tokens), opens, closes, first, later, strict=True
-            )
+            for w, o, c, f, g in zip(lowered, opens, closes, first, later, strict=True)
         ]
         targeted: Counter[str] = Counter()
         typed_into: Counter[str] = Counter()
@@ -284,7 +280,6 @@ class Featurizer:
         opt_feats: list[tuple[float, ...]] = []
         options: list[str] = []
         opt_spans: list[tuple[int, ...]] = []
-        lowered = [t.text.lower() for t in tokens]
         n = max(len(elements), 1)
         pool: list[tuple[int, str, float, float, float]] = []
         for i, e in enumerate(elements):

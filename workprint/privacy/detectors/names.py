@@ -100,7 +100,9 @@ _SPACE = re.compile(r"\s+['’]?")
 """Between two words of a listed name: space, and the apostrophe of an elided particle
 (``van 't Hof``, ``d'Almeida`` after a space)."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_PARTICLES = word_set("van von de der den da das dos du del della di la le bin ibn al el ter zu")
+_PARTICLES = word_set(
+    "van von de der den da das dos du del della di la le bin ibn al el ter zu het t"
+)
 NOT_NAMES = word_set(
     """
     all team there everyone everybody folks guys gang sir sirs madam madame customer customers
@@ -117,7 +119,7 @@ NOT_NAMES = word_set(
     going trying looking happy glad sorry working new old first last next other another one
     two three some any every each few more most no none nobody someone somebody anyone
     anybody something anything nothing everything all support helpdesk desk reception
-    available back busy afraid interested new only out still sure very really free late
+    available back busy afraid interested only out still sure very really free late
     accounts accounting finance legal marketing engineering product design security it
     unknown n/a none null test tester system bot robot assistant agent operator
     grüße gruß wishes saludos groeten regards saluti
@@ -271,7 +273,7 @@ def name_words(name: str) -> list[re.Match[str]]:
 def is_particle(word: str) -> bool:
     """A particle written in lower case between the words of a name (``van``, ``de``,
     ``'t``): not personal by itself, and kept as it is."""
-    return word.islower() and word in _PARTICLES | {"het", "t"}
+    return word.islower() and word in _PARTICLES
 
 
 def is_learnable(word: str) -> bool:
@@ -288,7 +290,7 @@ class KnownNames:
     first name typed into its own field has no cue of its own. Made by a redaction vault
     (:meth:`workprint.privacy.redact.Vault.commit`), never from a list of names."""
 
-    words: tuple[str, ...]
+    words: tuple[str, ...] = field(repr=False)  # names: never in a repr, a log or an error
     name: str = "known_names"
     entities: tuple[str, ...] = ("PERSON",)
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
