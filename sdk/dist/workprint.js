@@ -3298,6 +3298,7 @@ button:focus-visible { outline: 2px solid #93c5fd; }
   var STASH_PREFIX = "workprint:stash:";
   var STASH_MAX = 200;
   var OUTCOMES = /* @__PURE__ */ new Set(["done", "abandoned", "failed"]);
+  var EARLY_MAX = 50;
   var RETRY_MS = [2e3, 5e3, 15e3, 6e4, 3e5];
   function navigationType(win) {
     try {
@@ -3335,6 +3336,8 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       this.listeners = [];
       this.stopped = false;
       this.lastError = null;
+      this.connected = false;
+      this.early = [];
     }
     // ------------------------------------------------------------------------ lifecycle
     async init() {
@@ -3373,11 +3376,16 @@ button:focus-visible { outline: 2px solid #93c5fd; }
       await this.queue.usage().catch(() => void 0);
       await this.restoreStash().catch(() => void 0);
       await this.connect();
+      this.connected = true;
+      const early = this.early;
+      this.early = [];
+      for (const [kind, options] of early) this.mark(kind, options);
       this.every(this.config.policyRefreshMs, () => this.blocked ? void 0 : this.connect(false));
       return this.state();
     }
     stop() {
       this.stopped = true;
+      this.early = [];
       this.stopCapture();
       if (this.transport) this.transport.stop();
       for (const id of this.timers) clearTimeout(id);
@@ -3733,14 +3741,28 @@ button:focus-visible { outline: 2px solid #93c5fd; }
     }
     taskStart(label) {
       const id = uuid7();
-      this.emit("task_start", { payload: { task_id: id, label: String(label ?? "") } });
+      this.mark("task_start", { payload: { task_id: id, label: String(label ?? "") } });
       return id;
     }
     taskEnd(id, outcome = "done") {
       if (typeof id !== "string" || !id) throw new WorkprintError("task_invalid", "taskEnd needs the id taskStart returned");
       if (!OUTCOMES.has(outcome)) throw new WorkprintError("outcome_invalid", 'outcome must be "done", "abandoned" or "failed"');
-      if (this.settler) this.settler.flush();
-      this.emit("task_end", { payload: { task_id: id, outcome } });
+      this.mark("task_end", { payload: { task_id: id, outcome } });
+    }
+    /**
+     * A task marker. Before the collector has told this page's mode (the recorder is still
+     * starting: a page that marks a task as soon as it loads, or a task that ends on the page
+     * its last action opened), the marker is held with the time it was made and recorded once
+     * the mode is known, or dropped if that mode is off; it is never lost silently to the race.
+     */
+    mark(kind, options) {
+      if (!this.connected) {
+        if (this.paused || this.stopped) return;
+        if (this.early.length < EARLY_MAX) this.early.push([kind, { ...options, occurredAt: options.occurredAt ?? Date.now() }]);
+        return;
+      }
+      if (kind === "task_end" && this.settler) this.settler.flush();
+      this.emit(kind, options);
     }
     async flush() {
       if (!this.transport) return { sent: 0, queued: 0 };

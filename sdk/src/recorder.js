@@ -30,6 +30,8 @@ const STASH_PREFIX = "workprint:stash:";
 const STASH_MAX = 200;
 
 const OUTCOMES = new Set(["done", "abandoned", "failed"]);
+/** Task markers held while the recorder starts (a page marks a task as soon as it loads). */
+const EARLY_MAX = 50;
 const RETRY_MS = [2000, 5000, 15000, 60000, 300000];
 
 function navigationType(win) {
@@ -70,6 +72,8 @@ export class Recorder {
     this.listeners = [];
     this.stopped = false;
     this.lastError = null;
+    this.connected = false;
+    this.early = [];
   }
 
   // ------------------------------------------------------------------------ lifecycle
@@ -110,12 +114,17 @@ export class Recorder {
     await this.queue.usage().catch(() => undefined);
     await this.restoreStash().catch(() => undefined);
     await this.connect();
+    this.connected = true;
+    const early = this.early;
+    this.early = [];
+    for (const [kind, options] of early) this.mark(kind, options);
     this.every(this.config.policyRefreshMs, () => (this.blocked ? undefined : this.connect(false)));
     return this.state();
   }
 
   stop() {
     this.stopped = true;
+    this.early = [];
     this.stopCapture();
     if (this.transport) this.transport.stop();
     for (const id of this.timers) clearTimeout(id);
@@ -522,16 +531,31 @@ export class Recorder {
 
   taskStart(label) {
     const id = uuid7();
-    this.emit("task_start", { payload: { task_id: id, label: String(label ?? "") } });
+    this.mark("task_start", { payload: { task_id: id, label: String(label ?? "") } });
     return id;
   }
 
   taskEnd(id, outcome = "done") {
     if (typeof id !== "string" || !id) throw new WorkprintError("task_invalid", "taskEnd needs the id taskStart returned");
     if (!OUTCOMES.has(outcome)) throw new WorkprintError("outcome_invalid", 'outcome must be "done", "abandoned" or "failed"');
+    this.mark("task_end", { payload: { task_id: id, outcome } });
+  }
+
+  /**
+   * A task marker. Before the collector has told this page's mode (the recorder is still
+   * starting: a page that marks a task as soon as it loads, or a task that ends on the page
+   * its last action opened), the marker is held with the time it was made and recorded once
+   * the mode is known, or dropped if that mode is off; it is never lost silently to the race.
+   */
+  mark(kind, options) {
+    if (!this.connected) {
+      if (this.paused || this.stopped) return;
+      if (this.early.length < EARLY_MAX) this.early.push([kind, { ...options, occurredAt: options.occurredAt ?? Date.now() }]);
+      return;
+    }
     // The page the task ended on is part of the task: take the snapshot that is waiting.
-    if (this.settler) this.settler.flush();
-    this.emit("task_end", { payload: { task_id: id, outcome } });
+    if (kind === "task_end" && this.settler) this.settler.flush();
+    this.emit(kind, options);
   }
 
   async flush() {

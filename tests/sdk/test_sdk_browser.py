@@ -386,6 +386,49 @@ def test_the_page_a_task_ends_on_is_observed_inside_the_task(
     assert "Summary ready" in names
 
 
+def test_a_task_marked_while_the_recorder_starts_is_recorded(
+    sdk_world: World, open_tab: Any
+) -> None:
+    """A page that marks a task as soon as it loads (or a task that ends on the page its last
+    action opened) calls the SDK before the collector has told it the page's mode: the
+    markers are held and recorded once the mode is known, not dropped."""
+    device = sdk_world.enroll()
+    tab: Tab = open_tab(device.token, sdk_world.redacted.origin)
+    page = tab.page
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # the policy's answer waits for the test
+        held.append(route)
+
+    page.route("**/v1/policy*", hold)
+    page.goto(f"{sdk_world.redacted.origin}/form.html", wait_until="domcontentloaded")
+    page.wait_for_function("() => window.Workprint", timeout=WAIT_MS)
+    for _ in range(300):  # bounded: 30 s
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the SDK never asked for its policy"
+    task_id, mode = page.evaluate(
+        """() => {
+            const id = Workprint.taskStart("Check the form");
+            Workprint.taskEnd(id, "done");
+            return [id, Workprint.state().mode];
+        }"""
+    )
+    assert mode == "off", "the markers were made before the recorder knew its mode"
+    for route in held:
+        route.continue_()
+    page.unroute("**/v1/policy*")
+    _ready(tab, "redacted")
+    _flush(tab)
+    events = sdk_world.events(device.device_id)
+    starts = [e for e in _by_kind(events, "task_start") if e["payload"]["task_id"] == task_id]
+    ends = [e for e in _by_kind(events, "task_end") if e["payload"]["task_id"] == task_id]
+    assert len(starts) == 1 and len(ends) == 1
+    assert starts[0]["seq"] < ends[0]["seq"]
+    assert starts[0]["payload"]["label"] == "Check the form"
+
+
 def test_a_click_made_by_a_key_is_not_a_second_action(sdk_world: World, open_tab: Any) -> None:
     """Enter in a form's field makes Chromium click its submit button (implicit submission),
     and Enter on a focused button clicks it: the key is the action, the click is not kept.
