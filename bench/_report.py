@@ -48,6 +48,8 @@ class RunResult:
     db_cpu_s: float | None
     """PostgreSQL's own processes (a separate server, so not in ``server_cpu_s``)."""
     body_bytes: int
+    worker_cpu_s: tuple[float, ...] = ()
+    """CPU seconds of each collector worker process (several workers only), busiest first."""
 
     @property
     def events_per_s(self) -> float:
@@ -206,14 +208,19 @@ def results_table(results: Sequence[RunResult]) -> list[str]:
         lines.append(
             f"| {r.label} | {r.backend} | {r.events_per_s:,.0f} | {r.latency_ms(0.5):.0f} "
             f"| {r.latency_ms(0.99):.0f} | {r.peak_rss / MB:.0f} ({r.peak_pss / MB:.0f}) "
-            f"| {_cores(r.server_cpu_s, r.db_cpu_s, wall)} | {r.client_cpu_s / wall:.2f} "
+            f"| {_cores(r.server_cpu_s, r.db_cpu_s, wall, r.worker_cpu_s)} "
+            f"| {r.client_cpu_s / wall:.2f} "
             f"| {r.stats.retries} | {stored} |"
         )
     return lines
 
 
-def _cores(server_s: float, db_s: float | None, wall: float) -> str:
+def _cores(
+    server_s: float, db_s: float | None, wall: float, workers: Sequence[float] = ()
+) -> str:
     text = f"{server_s / wall:.2f}"
+    if len(workers) > 1:
+        text += " (" + " + ".join(f"{w / wall:.2f}" for w in workers) + ")"
     return text if db_s is None else f"{text} + {db_s / wall:.2f} PostgreSQL"
 
 

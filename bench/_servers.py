@@ -233,7 +233,14 @@ class TreeWatch:
     def cpu_s(self) -> float:
         """CPU seconds the tree used while watched (up to one interval of a process that
         started after the first sample is missed)."""
-        return sum(last - self._cpu_first[pid] for pid, last in self._cpu_last.items())
+        return sum(self.cpu_by_process)
+
+    @property
+    def cpu_by_process(self) -> list[float]:
+        """CPU seconds of each process of the tree while watched, the busiest first (with
+        several collector workers: how evenly the connections spread the work)."""
+        used = [last - self._cpu_first[pid] for pid, last in self._cpu_last.items()]
+        return sorted(used, reverse=True)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -142,6 +142,10 @@ def _result(
         client_cpu_s=m.client_cpu_s,
         db_cpu_s=m.db_cpu_s,
         body_bytes=body_bytes,
+        # The supervisor of several workers only waits: its CPU is not a worker's.
+        worker_cpu_s=tuple(c for c in m.watch.cpu_by_process if c >= 0.01 * m.stats.wall_s)
+        if workers is not None and workers > 1
+        else (),
     )
 
 

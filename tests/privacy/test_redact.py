@@ -297,6 +297,33 @@ def test_each_word_of_a_name_has_its_own_placeholder_counted_once() -> None:
     assert particle == "I'm <PERSON_3> van <PERSON_4>"  # a particle is not personal
 
 
+def test_a_name_a_text_announces_once_is_redacted_wherever_the_text_shows_it() -> None:
+    vault = Vault(b"k" * 32)
+    counts: Counter[str] = Counter()
+    out = redact_text(
+        "Please note my details: Luise Winkler, Head of Sales. Thanks, Luise",
+        DETECTORS,
+        vault,
+        counts,
+    )
+    # The sign-off names Luise; the first mention (no cue) is hers too, with her surname.
+    assert out == "Please note my details: <PERSON_1> <PERSON_2>, Head of Sales. Thanks, <PERSON_1>"
+    assert counts["PERSON"] == 2
+    possessive = redact_text(
+        "Dear Anna, Anna's notes are in; Annabel has hers", DETECTORS, vault, counts
+    )
+    assert possessive == "Dear <PERSON_3>, <PERSON_3>'s notes are in; Annabel has hers"
+    # Without a cue anywhere in the text, nothing is a name.
+    assert redact_text("Luise Winkler, Head of Sales", DETECTORS, Vault(b"k" * 32), counts) == (
+        "Luise Winkler, Head of Sales"
+    )
+    # A listed name with a possessive is still the listed name.
+    listed = default_detectors(["Jane Doe"])
+    assert redact_text("Jane Doe's file", listed, Vault(b"k" * 32), counts) == (
+        "<PERSON_1> <PERSON_2>'s file"
+    )
+
+
 def test_a_word_of_a_name_the_session_has_shown_is_redacted_alone_later() -> None:
     vaults = Vaults(b"k" * 32)
     other = Vaults(b"k" * 32)

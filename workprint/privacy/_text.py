@@ -15,7 +15,13 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from workprint.core.events import CaptureMode
 from workprint.privacy._plan import new_number
 from workprint.privacy.detectors import Detector, find_all
-from workprint.privacy.detectors.names import KnownNames, is_learnable, is_particle, name_words
+from workprint.privacy.detectors.names import (
+    KnownNames,
+    is_learnable,
+    is_particle,
+    name_words,
+    repeated_names,
+)
 
 PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 MAX_KNOWN_NAMES: Final = 512
@@ -203,6 +209,11 @@ def redact_all(text: str, detectors: Sequence[Detector], vault: Vault, counts: C
     ]
     if not spans:
         return text
+    if any(sp.entity == "PERSON" for sp in spans):
+        # A name the text announces once is that name wherever else the text shows it.
+        repeats = repeated_names(text, spans, kept)
+        if repeats:
+            spans = sorted([*spans, *repeats], key=lambda sp: sp.start)
     out: list[str] = []
     last = 0
     for span in spans:

@@ -21,7 +21,7 @@ An ``@mention`` is a handle, not a name: nothing directly after ``@`` is flagged
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,9 @@ _HEADER_CUE = re.compile(rf"(?m:^)[ \t]*(?:[>*\-\"'(]+[ \t]*)?(?P<head>{_HEADER}
 _HONORIFIC_CUE = re.compile(rf"(?P<hon>{_HONORIFIC})\.?[ \t]+")
 _NAME_TOKEN = re.compile(r"[A-Z]\.|[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]+")
+_WORD_END = r"(?![\w]|['’\-](?![sS]\b)[^\W\d_])"
+"""After a listed or known name word: the word ends there (``Anna's`` is Anna's; ``Anna-Lena``
+and ``Annabel`` are other names)."""
 _SPACE = re.compile(r"\s+['’]?")
 """Between two words of a listed name: space, and the apostrophe of an elided particle
 (``van 't Hof``, ``d'Almeida`` after a space)."""
@@ -160,7 +163,7 @@ class NamesDetector:
         if ordered:
             # One scan for every first name of the directory, as a trie so that the regex
             # engine tries only the branches that match the next character.
-            first = rf"(?<![\w@'’\-])(?:{_trie(ordered)})(?![\w]|['’\-][^\W\d_])"
+            first = rf"(?<![\w@'’\-])(?:{_trie(ordered)}){_WORD_END}"
             object.__setattr__(self, "_first", re.compile(first, re.IGNORECASE))
 
     def find(self, text: str) -> list[Span]:
@@ -235,13 +238,58 @@ class NamesDetector:
     def _is_name(self, word: str, low: str, first: bool) -> bool:
         if low in self._tokens:
             return True
-        if low in self.not_names or not word[0].isupper():
-            return False
-        if low[-2:] in ("'s", "’s") and low[:-2] in self.not_names:
-            return False  # "this is Monday's list"
-        if len(word) < 2:
-            return False  # a lone letter; an initial is written "Q."
-        return not (word.isupper() and not word.endswith("."))  # IT, HR, ACME: acronyms
+        return _name_like(word, low, self.not_names)
+
+
+def _name_like(word: str, low: str, not_names: frozenset[str] = NOT_NAMES) -> bool:
+    """A capitalised word that may be a name where the context says one stands."""
+    if low in not_names or not word[0].isupper():
+        return False
+    if low[-2:] in ("'s", "’s") and low[:-2] in not_names:
+        return False  # "this is Monday's list"
+    if len(word) < 2:
+        return False  # a lone letter; an initial is written "Q."
+    return not (word.isupper() and not word.endswith("."))  # IT, HR, ACME: acronyms
+
+
+def repeated_names(
+    text: str, spans: Sequence[Span], taken: Sequence[tuple[int, int]]
+) -> list[Span]:
+    """Where a word of a name found in ``text`` (by a cue) recurs elsewhere in it without a
+    cue, with the capitalised word right after it (a surname): ``Please note my details:
+    Luise Winkler, ... Thanks, Luise`` names Luise Winkler twice. New spans only, none
+    overlapping ``spans`` or ``taken`` (placeholders already in the text)."""
+    words = {
+        m.group()
+        for sp in spans
+        if sp.entity == "PERSON"
+        for m in _WORD.finditer(text, sp.start, sp.end)
+        if is_learnable(m.group())
+    }
+    if not words:
+        return []
+    pattern = re.compile(rf"(?<![\w@'’\-])(?:{_trie(sorted(words))}){_WORD_END}")
+    busy = [(sp.start, sp.end) for sp in spans] + list(taken)
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < b_end and b_start < end for b_start, b_end in busy)
+
+    extra: list[Span] = []
+    for m in pattern.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        end = m.end()
+        gap = _GAP.match(text, end)
+        token = _NAME_TOKEN.match(text, gap.end()) if gap else None
+        if (
+            token is not None
+            and _name_like(token.group(), token.group().lower())
+            and free(token.start(), token.end())
+        ):
+            end = token.end()
+        extra.append(Span(m.start(), end, "PERSON", 0.8))
+        busy.append((m.start(), end))
+    return extra
 
 
 def _rest_of_name(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
@@ -249,9 +297,15 @@ def _rest_of_name(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
     for expected in rest:
         gap = _SPACE.match(text, pos)
         word = _WORD.match(text, gap.end()) if gap else None
-        if word is None or word.group().lower() != expected:
+        if word is None:
             return None
-        pos = word.end()
+        low = word.group().lower()
+        if low == expected:
+            pos = word.end()
+        elif low[-2:] in ("'s", "’s") and low[:-2] == expected:
+            pos = word.end() - 2  # "Jane Doe's file": the name without the possessive
+        else:
+            return None
     return pos
 
 
@@ -298,7 +352,7 @@ class KnownNames:
     def __post_init__(self) -> None:
         if self.words:
             listed = _trie(sorted(set(self.words)))
-            pattern = rf"(?<![\w@'’\-])(?:{listed})(?![\w]|['’\-][^\W\d_])"
+            pattern = rf"(?<![\w@'’\-])(?:{listed}){_WORD_END}"
             object.__setattr__(self, "_pattern", re.compile(pattern))
 
     def find(self, text: str) -> list[Span]:
