@@ -215,9 +215,7 @@ def results_table(results: Sequence[RunResult]) -> list[str]:
     return lines
 
 
-def _cores(
-    server_s: float, db_s: float | None, wall: float, workers: Sequence[float] = ()
-) -> str:
+def _cores(server_s: float, db_s: float | None, wall: float, workers: Sequence[float] = ()) -> str:
     text = f"{server_s / wall:.2f}"
     if len(workers) > 1:
         text += " (" + " + ".join(f"{w / wall:.2f}" for w in workers) + ")"
@@ -395,8 +393,9 @@ def write_docs(
         "sampled every 0.5 s; RSS counts shared pages once per process, PSS splits them. "
         "**server cores, sender cores**: CPU time over the wall time, of the server's "
         "processes (plus, on PostgreSQL, the database's own processes) and of the sender "
-        "process. Client and server share the machine's cores, as a fleet of agents never "
-        "would.",
+        "process; with several workers, each worker's share in brackets (how evenly the "
+        "kernel spread the senders' connections). Client and server share the machine's "
+        "cores, as a fleet of agents never would.",
         "- **Workprint**: `workprint serve` in a subprocess (`running_collector`), default "
         "settings (SQLite in WAL mode with `synchronous=FULL`: an answered batch survives "
         "power loss; the log at INFO, one line per batch); SQLite in a temporary file, "
