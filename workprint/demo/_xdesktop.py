@@ -14,6 +14,7 @@ with XDesktop(folder) as x:                       # folder receives the X progra
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import shutil
@@ -28,6 +29,8 @@ from typing import Final
 from workprint.demo.errors import DemoError
 
 TOOLS: Final = ("Xvfb", "openbox", "xdotool", "xterm", "xedit", "ssh-askpass", "xprop")
+log = logging.getLogger(__name__)
+
 START_TIMEOUT_S: Final = 60.0
 STOP_TIMEOUT_S: Final = 10.0
 XDOTOOL_TIMEOUT_S: Final = 60.0
@@ -197,10 +200,25 @@ class XDesktop:
         self.wait(present, f"a {klass} window", timeout_s)
         return found[-1]
 
-    def start_app(self, argv: Sequence[str], klass: str, name: str) -> str:
-        """Start an app and return its window once the window manager made it active."""
-        self.spawn(argv, name=name)
-        window = self.window(klass)
+    def start_app(self, argv: Sequence[str], klass: str, name: str, tries: int = 3) -> str:
+        """Start an app and return its window once the window manager made it active.
+
+        An app whose window has not appeared after a third of the start-up time is stopped
+        and started again (now and then, one started just after the window manager never
+        shows its window, while a second start shows it at once)."""
+        per_try = START_TIMEOUT_S / tries
+        window = ""
+        for attempt in range(1, tries + 1):
+            proc = self.spawn(argv, name=name)
+            try:
+                window = self.window(klass, per_try)
+                break
+            except DemoError:
+                if attempt == tries:
+                    raise
+                log.warning("no %s window after %.0f s; starting it again", klass, per_try)
+                stop(proc, STOP_TIMEOUT_S)
+                self._procs.remove(proc)
         self.wait(lambda: self.active() == window, f"{klass} to be active")
         return window
 

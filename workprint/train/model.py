@@ -50,6 +50,8 @@ N_TOKEN_FEATURES: Final = 7
 N_OPTION_FEATURES: Final = 3
 N_SPAN_FEATURES: Final = 3
 _NEG: Final = -1e4
+SPAN_CHOICES: Final = 32
+"""How many of the likeliest copy spans a prediction lists."""
 """Logit of a masked position (finite, so rows with no valid label never make NaN)."""
 
 
@@ -338,7 +340,11 @@ class NextActionModel(nn.Module):
         allowed = (idx.unsqueeze(0) >= idx.unsqueeze(1)) & (
             idx.unsqueeze(0) - idx.unsqueeze(1) < limit
         )
-        flat = pair.masked_fill(~allowed, 2 * _NEG).reshape(pair.shape[0], -1).argmax(dim=-1)
+        scores = pair.masked_fill(~allowed, 2 * _NEG).reshape(pair.shape[0], -1)
+        ranked = scores.topk(min(SPAN_CHOICES, scores.shape[1]), dim=-1)
+        flat = ranked.indices[:, 0]
+        spans = torch.stack((ranked.indices // t, ranked.indices % t), dim=-1)
+        spans = spans.masked_fill((ranked.values <= _NEG).unsqueeze(-1), -1)
         return Prediction(
             candidate=chosen,
             op=ops,
@@ -348,6 +354,7 @@ class NextActionModel(nn.Module):
             option=heads.option.argmax(dim=-1),
             option_valid=heads.option.max(dim=-1).values > _NEG / 2,
             vocab=vocab.argmax(dim=-1),
+            spans=spans,
         )
 
 
@@ -363,6 +370,9 @@ class Prediction:
     option: torch.Tensor
     option_valid: torch.Tensor
     vocab: torch.Tensor
+    spans: torch.Tensor | None = None
+    """``[B, SPAN_CHOICES, 2]``: the likeliest ``(start, end)`` spans, best first (``-1``
+    where there are fewer): a decoder may skip a span the chosen field cannot take."""
 
 
 def _ce(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -9,6 +9,7 @@ copy gate says so) for ``TYPE``, the option for ``SELECT``, the vocabulary for t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -25,9 +26,15 @@ from workprint.train.pretrained import SentenceVectors
 
 
 def decode(
-    pred: Prediction, row: int, feats: Features, task: str | None, values: Sequence[str]
+    pred: Prediction,
+    row: int,
+    feats: Features,
+    task: str | None,
+    values: Sequence[str],
+    element: ElementRow | None = None,
 ) -> Act:
-    """Row ``row`` of a batch prediction as an :class:`Act`."""
+    """Row ``row`` of a batch prediction as an :class:`Act`; ``element`` (the chosen one,
+    when known) rules out copied spans it cannot take (:func:`value_fits`)."""
     candidate = int(pred.candidate[row])
     eid = feats.eids[candidate - 1] if 0 < candidate <= len(feats.eids) else None
     op = OPS[int(pred.op[row])]
@@ -40,7 +47,7 @@ def decode(
         # Typed text is copied from the task unless the vocabulary offers a value it may
         # type (when none may be typed, the gate's "vocabulary" means the span after all).
         tokens = tx.tokenize(task)
-        first, last = int(pred.start[row]), int(pred.end[row])
+        first, last = _fitting_span(pred, row, task, tokens, element)
         value = tx.span_text(task, tokens, first, last) if last < len(tokens) else from_vocab
     elif op == "SELECT" and bool(pred.option_valid[row]):
         option = int(pred.option[row])
@@ -48,6 +55,52 @@ def decode(
     else:
         value = from_vocab
     return Act(op, eid, value)
+
+
+def _fitting_span(
+    pred: Prediction, row: int, task: str, tokens: list[tx.Token], element: ElementRow | None
+) -> tuple[int, int]:
+    """The likeliest copied span that ``element`` can take; the likeliest of all when
+    none fits (or the element is not known)."""
+    best = int(pred.start[row]), int(pred.end[row])
+    if element is None or pred.spans is None:
+        return best
+    for first, last in pred.spans[row].tolist():
+        if 0 <= first <= last < len(tokens) and value_fits(
+            tx.span_text(task, tokens, first, last), element
+        ):
+            return first, last
+    return best
+
+
+_SENTENCE_BREAK: Final = re.compile(r"[.!?]\s+\S")
+_QUOTE_MARK: Final = re.compile(r"(?:^|\n)[ \t]*>")
+
+
+def value_fits(value: str, element: ElementRow) -> bool:
+    """Whether ``value`` is something a person could type into ``element``, by what the
+    page says of the field: an e-mail field takes an address (``@`` or an ``EMAIL``
+    placeholder), a telephone field a number (a digit outside placeholders, or a ``PHONE``
+    placeholder), and a one-line input no line break, quoted-mail marker or sentence end
+    (``IT Manager, Adams LLC`` may be a job title; ``me at <EMAIL_1>. Kind`` is not). No
+    field takes half of a bracketed aside (``Office Manager)``); multi-line fields
+    (``textarea``) take any other text."""
+    tag = (element.tag or "").lower()
+    kind = ((element.attrs.type if element.attrs else None) or "").lower()
+    bare = tx.PLACEHOLDER.sub(" ", value)
+    if kind == "email" and "<EMAIL_" not in value and "@" not in bare:
+        return False
+    if kind == "tel" and "<PHONE_" not in value and not any(c.isdigit() for c in bare):
+        return False
+    if value.count("(") != value.count(")"):
+        return False  # half of a bracketed aside: "Office Manager)"
+    if tag == "input":
+        return (
+            "\n" not in value
+            and not _QUOTE_MARK.search(value)
+            and not (_SENTENCE_BREAK.search(value))
+        )
+    return True
 
 
 def vocab_allowed(trained: Trained, device: torch.device | None = None) -> torch.Tensor | None:
@@ -89,8 +142,11 @@ def predict(
         chunk = features[start : start + batch_size]
         pred = trained.model.predict(collate(chunk, table).to(dev), allowed)
         for row, feats in enumerate(chunk):
-            task = items[start + row].step.task
-            out.append(decode(pred, row, feats, task, trained.values))
+            step = items[start + row].step
+            candidate = int(pred.candidate[row])
+            shown = step.obs_elements[: trained.model_config.max_elements]
+            element = shown[candidate - 1] if 0 < candidate <= len(shown) else None
+            out.append(decode(pred, row, feats, step.task, trained.values, element))
     return out
 
 
@@ -175,7 +231,7 @@ def rank(
             order = [i for i in op_lp.argsort(descending=True).tolist() if fits(OPS[i], element)]
             for i in order[:ops]:
                 pred = model.prediction(heads, chosen, torch.tensor([i], device=dev), allowed)
-                act = decode(pred, 0, feats[0], example.step.task, trained.values)
+                act = decode(pred, 0, feats[0], example.step.task, trained.values, element)
                 scored.append((el_lp + float(op_lp[i]), act))
     scored.sort(key=lambda pair: -pair[0])
     out: list[Act] = []
