@@ -268,17 +268,17 @@ def repeated_names(
     }
     if not words:
         return []
-    pattern = re.compile(rf"(?<![\w@'’\-])(?:{_trie(sorted(words))}){_WORD_END}")
     busy = [(sp.start, sp.end) for sp in spans] + list(taken)
 
     def free(start: int, end: int) -> bool:
         return not any(start < b_end and b_start < end for b_start, b_end in busy)
 
     extra: list[Span] = []
-    for m in pattern.finditer(text):
-        if not free(m.start(), m.end()):
+    # The words are found as a session's learnt names are: whole words, as written.
+    for found in KnownNames(tuple(sorted(words))).find(text):
+        if not free(found.start, found.end):
             continue
-        end = m.end()
+        end = found.end
         gap = _GAP.match(text, end)
         token = _NAME_TOKEN.match(text, gap.end()) if gap else None
         if (
@@ -287,8 +287,8 @@ def repeated_names(
             and free(token.start(), token.end())
         ):
             end = token.end()
-        extra.append(Span(m.start(), end, "PERSON", 0.8))
-        busy.append((m.start(), end))
+        extra.append(Span(found.start, end, "PERSON", found.score))
+        busy.append((found.start, end))
     return extra
 
 
