@@ -353,3 +353,30 @@ def test_a_word_of_a_name_the_session_has_shown_is_redacted_alone_later() -> Non
         assert _text_of(again) == text
     elsewhere = redact_event(_typed("s2", "Blake", 2), POLICY, detectors=DETECTORS, vaults=vaults)
     assert _text_of(elsewhere) == "Blake"
+
+
+def test_a_surname_after_a_first_name_the_session_knows_is_redacted_too() -> None:
+    # The session learnt "Amanda" from another Amanda; a new e-mail announces Amanda
+    # Turnbull by its sign-off only. The known first name must not hide the surname.
+    vaults = Vaults(b"k" * 32)
+    said = redact_event(
+        _typed("s1", "Dear Amanda Smith, see you", 1), POLICY, detectors=DETECTORS, vaults=vaults
+    )
+    assert _text_of(said) == "Dear <PERSON_1> <PERSON_2>, see you"
+    mail = redact_event(
+        _typed("s1", "Please note my details: Amanda Turnbull, Head of Sales. Thanks, Amanda", 2),
+        POLICY,
+        detectors=DETECTORS,
+        vaults=vaults,
+    )
+    assert _text_of(mail) == (
+        "Please note my details: <PERSON_1> <PERSON_3>, Head of Sales. Thanks, <PERSON_1>"
+    )
+    # A known word followed by a word that is no name (an acronym, a lower-case word) stays.
+    plain = redact_event(
+        _typed("s1", "Smith LLC and Amanda said yes. Thanks, Amanda", 3),
+        POLICY,
+        detectors=DETECTORS,
+        vaults=vaults,
+    )
+    assert _text_of(plain) == "<PERSON_2> LLC and <PERSON_1> said yes. Thanks, <PERSON_1>"

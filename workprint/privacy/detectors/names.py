@@ -276,19 +276,23 @@ def repeated_names(
     extra: list[Span] = []
     # The words are found as a session's learnt names are: whole words, as written.
     for found in KnownNames(tuple(sorted(words))).find(text):
-        if not free(found.start, found.end):
-            continue
-        end = found.end
-        gap = _GAP.match(text, end)
+        gap = _GAP.match(text, found.end)
         token = _NAME_TOKEN.match(text, gap.end()) if gap else None
-        if (
-            token is not None
-            and _name_like(token.group(), token.group().lower())
-            and free(token.start(), token.end())
+        if token is not None and not (
+            _name_like(token.group(), token.group().lower()) and free(token.start(), token.end())
         ):
-            end = token.end()
-        extra.append(Span(found.start, end, "PERSON", found.score))
-        busy.append((found.start, end))
+            token = None  # no surname follows
+        if free(found.start, found.end):
+            start = found.start
+        elif token is not None:
+            # Another detector already holds the word (a first name the session has
+            # learnt from someone else): the surname after it is still this name's.
+            start = token.start()
+        else:
+            continue
+        end = token.end() if token is not None else found.end
+        extra.append(Span(start, end, "PERSON", found.score))
+        busy.append((start, end))
     return extra
 
 
