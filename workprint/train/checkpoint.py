@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +21,7 @@ import torch
 
 from workprint.train.config import TrainConfig
 from workprint.train.errors import CheckpointInvalid
+from workprint.train.fields import FieldProfile, profiles_from_dict, profiles_to_dict
 from workprint.train.model import ModelConfig, NextActionModel
 
 FORMAT: Final = "workprint-next-action-model"
@@ -59,6 +61,8 @@ class Trained:
     """For each entry of ``values``, the operations it was seen with in training."""
     init: DatasetStamp | None = None
     """The data of the model whose weights this one started from (its lineage too)."""
+    fields: dict[str, FieldProfile] = dataclasses.field(default_factory=dict)
+    """The shapes of what the training people typed into each field (no values)."""
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:
@@ -77,6 +81,7 @@ def _header(
     step: int,
     value_ops: tuple[tuple[str, ...], ...],
     init: DatasetStamp | None,
+    fields: Mapping[str, FieldProfile],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -88,6 +93,7 @@ def _header(
         "value_ops": [list(ops) for ops in value_ops],
         "dataset": _stamp_dict(dataset),
         "init": _stamp_dict(init) if init is not None else None,
+        "fields": profiles_to_dict(fields),
     }
 
 
@@ -117,9 +123,10 @@ def save_checkpoint(
     dataset: DatasetStamp,
     value_ops: tuple[tuple[str, ...], ...] = (),
     init: DatasetStamp | None = None,
+    fields: Mapping[str, FieldProfile] | None = None,
 ) -> Path:
     """Everything needed to continue training after ``step`` optimizer steps."""
-    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init, fields or {})
     payload["model"] = model.state_dict()
     payload["optimizer"] = optimizer.state_dict()
     payload["rng"] = torch.get_rng_state()
@@ -140,9 +147,10 @@ def save_model(
     dataset: DatasetStamp,
     value_ops: tuple[tuple[str, ...], ...] = (),
     init: DatasetStamp | None = None,
+    fields: Mapping[str, FieldProfile] | None = None,
 ) -> Path:
     """The trained weights and what they need (no optimizer state)."""
-    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init)
+    payload = _header(model.cfg, train_config, values, dataset, step, value_ops, init, fields or {})
     payload["model"] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     path = folder / MODEL
     _write(path, payload)
@@ -201,4 +209,5 @@ def load_trained(folder: Path | str, device: torch.device | None = None) -> Trai
         step=int(payload["step"]),
         value_ops=tuple(tuple(str(o) for o in ops) for ops in payload.get("value_ops", [])),
         init=init_of(payload),
+        fields=profiles_from_dict(payload.get("fields")),
     )

@@ -40,6 +40,7 @@ from workprint.train.errors import (
     TrainConfigInvalid,
 )
 from workprint.train.features import Featurizer, collate
+from workprint.train.fields import field_profiles
 from workprint.train.model import ModelConfig, NextActionModel
 from workprint.train.pretrained import Encode, SentenceVectors, minilm
 
@@ -167,6 +168,7 @@ def train(
     items = examples(rows)
     values = value_vocabulary(items, mcfg.value_vocab)
     value_ops = value_operations(items, values)
+    fields = field_profiles(items)
     if resumed is not None and tuple(resumed["values"]) != values:
         raise CheckpointInvalid("the checkpoint's value vocabulary differs from this dataset's")
     vectors = vectors_for(mcfg, encoder)
@@ -223,6 +225,7 @@ def train(
                     dataset=stamp,
                     value_ops=value_ops,
                     init=init,
+                    fields=fields,
                 )
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -237,6 +240,7 @@ def train(
             dataset=stamp,
             value_ops=value_ops,
             init=init,
+            fields=fields,
         )
     seconds = time.perf_counter() - started
     log.info(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import torch
@@ -20,6 +21,7 @@ from workprint.train import _text as tx
 from workprint.train.checkpoint import Trained
 from workprint.train.data import NO_VALUE_OPS, Example
 from workprint.train.features import Features, Featurizer, collate
+from workprint.train.fields import FieldProfile, allows, option_ranges, other_options, overlaps
 from workprint.train.metrics import Act
 from workprint.train.model import OPS, Prediction
 from workprint.train.pretrained import SentenceVectors
@@ -32,9 +34,11 @@ def decode(
     task: str | None,
     values: Sequence[str],
     element: ElementRow | None = None,
+    field: Field | None = None,
 ) -> Act:
     """Row ``row`` of a batch prediction as an :class:`Act`; ``element`` (the chosen one,
-    when known) rules out copied spans it cannot take (:func:`value_fits`)."""
+    when known) rules out copied spans it cannot take (:func:`value_fits`), and ``field``
+    (what training saw typed into it) those it has never taken."""
     candidate = int(pred.candidate[row])
     eid = feats.eids[candidate - 1] if 0 < candidate <= len(feats.eids) else None
     op = OPS[int(pred.op[row])]
@@ -47,7 +51,7 @@ def decode(
         # Typed text is copied from the task unless the vocabulary offers a value it may
         # type (when none may be typed, the gate's "vocabulary" means the span after all).
         tokens = tx.tokenize(task)
-        first, last = _fitting_span(pred, row, task, tokens, element)
+        first, last = _fitting_span(pred, row, task, tokens, element, field)
         value = tx.span_text(task, tokens, first, last) if last < len(tokens) else from_vocab
     elif op == "SELECT" and bool(pred.option_valid[row]):
         option = int(pred.option[row])
@@ -57,20 +61,52 @@ def decode(
     return Act(op, eid, value)
 
 
+@dataclass(frozen=True, slots=True)
+class Field:
+    """What training says of the chosen field: its profile and the page's other options."""
+
+    profile: FieldProfile
+    options: tuple[str, ...] = ()
+
+
+def field_of(
+    trained: Trained, element: ElementRow | None, elements: Sequence[ElementRow]
+) -> Field | None:
+    """The learnt profile of ``element`` on a page showing ``elements``, if training has one."""
+    if element is None:
+        return None
+    profile = trained.fields.get(tx.descriptor(element))
+    if profile is None:
+        return None
+    return Field(profile, tuple(other_options(elements, element)))
+
+
 def _fitting_span(
-    pred: Prediction, row: int, task: str, tokens: list[tx.Token], element: ElementRow | None
+    pred: Prediction,
+    row: int,
+    task: str,
+    tokens: list[tx.Token],
+    element: ElementRow | None,
+    field: Field | None = None,
 ) -> tuple[int, int]:
-    """The likeliest copied span that ``element`` can take; the likeliest of all when
-    none fits (or the element is not known)."""
+    """The likeliest copied span that ``element`` can take and whose shape ``field`` has
+    taken in training; failing that, the likeliest the element can take; failing that, the
+    likeliest of all."""
     best = int(pred.start[row]), int(pred.end[row])
     if element is None or pred.spans is None:
         return best
+    fitting: tuple[int, int] | None = None
+    named = option_ranges(tokens, field.options) if field is not None else []
     for first, last in pred.spans[row].tolist():
-        if 0 <= first <= last < len(tokens) and value_fits(
-            tx.span_text(task, tokens, first, last), element
-        ):
+        if not 0 <= first <= last < len(tokens):
+            continue
+        text = tx.span_text(task, tokens, first, last)
+        if not value_fits(text, element):
+            continue
+        if field is None or allows(field.profile, text, overlaps(first, last, named)):
             return first, last
-    return best
+        fitting = fitting or (first, last)
+    return fitting or best
 
 
 _SENTENCE_BREAK: Final = re.compile(r"[.!?]\s+\S")
@@ -146,7 +182,8 @@ def predict(
             candidate = int(pred.candidate[row])
             shown = step.obs_elements[: trained.model_config.max_elements]
             element = shown[candidate - 1] if 0 < candidate <= len(shown) else None
-            out.append(decode(pred, row, feats, step.task, trained.values, element))
+            field = field_of(trained, element, step.obs_elements)
+            out.append(decode(pred, row, feats, step.task, trained.values, element, field))
     return out
 
 
@@ -231,7 +268,8 @@ def rank(
             order = [i for i in op_lp.argsort(descending=True).tolist() if fits(OPS[i], element)]
             for i in order[:ops]:
                 pred = model.prediction(heads, chosen, torch.tensor([i], device=dev), allowed)
-                act = decode(pred, 0, feats[0], example.step.task, trained.values, element)
+                field = field_of(trained, element, example.step.obs_elements)
+                act = decode(pred, 0, feats[0], example.step.task, trained.values, element, field)
                 scored.append((el_lp + float(op_lp[i]), act))
     scored.sort(key=lambda pair: -pair[0])
     out: list[Act] = []
