@@ -13,6 +13,7 @@ from workprint.train.fields import (
     FieldProfile,
     allows,
     field_profiles,
+    name_roles,
     option_ranges,
     profiles_from_dict,
     profiles_to_dict,
@@ -136,3 +137,17 @@ def test_the_decoder_prefers_a_span_whose_shape_the_field_took() -> None:
     # Where no listed span has a shape the field took, the page's rules alone decide.
     never = Field(FieldProfile(5, ("EMAIL",), 1.0, 1, False, False))
     assert decode(pred, 0, feats, task, [], TITLE, never).value == "Controller at Cooper-Delgado"
+
+
+def test_a_family_name_field_does_not_take_the_given_name() -> None:
+    task = "Please note: <PERSON_1> <PERSON_2>, Head of Sales. Thanks, <PERSON_1>"
+    roles = name_roles(tx.tokenize(task))
+    assert roles == {"<PERSON_1>": "given", "<PERSON_2>": "family"}
+    family = FieldProfile(9, ("PERSON",), 1.0, 3, False, False, ("family",))
+    assert allows(family, "<PERSON_2>", roles=roles)
+    assert not allows(family, "<PERSON_1>", roles=roles)  # even where it stands alone
+    assert allows(family, "<PERSON_1>")  # without the task's roles, no judgement
+    given = FieldProfile(9, ("PERSON",), 1.0, 1, False, False, ("alone", "given"))
+    assert allows(given, "<PERSON_1>", roles=roles)
+    assert not allows(given, "<PERSON_2>", roles=roles)
+    assert allows(given, "<PERSON_7>", roles=roles)  # a placeholder the task does not show

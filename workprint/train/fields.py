@@ -23,6 +23,7 @@ from typing import Any, Final
 from workprint.dataset.format import ElementRow, StepRow
 from workprint.train import _text as tx
 from workprint.train.data import Example
+from workprint.train.features import name_positions
 
 MIN_PEOPLE: Final = 3
 """Training people who must have typed into a field before its profile constrains it."""
@@ -52,6 +53,9 @@ class FieldProfile:
     """Whether any value held sentence punctuation (``,;:!?()"`` or a full stop)."""
     other_option: bool
     """Whether any value shared words with an option of another field on its page."""
+    name_roles: tuple[str, ...] = ()
+    """What the person placeholders of the values were in their task's text: ``given``
+    (opens a name), ``family`` (follows another word of one), ``alone``; sorted."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,7 @@ class FieldProfile:
             "max_words": self.max_words,
             "punctuation": self.punctuation,
             "other_option": self.other_option,
+            "name_roles": list(self.name_roles),
         }
 
     @classmethod
@@ -72,6 +77,7 @@ class FieldProfile:
             max_words=int(raw["max_words"]),
             punctuation=bool(raw["punctuation"]),
             other_option=bool(raw["other_option"]),
+            name_roles=tuple(str(r) for r in raw.get("name_roles", ())),
         )
 
 
@@ -133,42 +139,78 @@ def _on_option(step: StepRow, value: str, options: Sequence[str]) -> bool:
     return overlaps(*span, option_ranges(tx.tokenize(step.task), options))
 
 
+def name_roles(tokens: Sequence[tx.Token]) -> dict[str, str]:
+    """Each person placeholder of a text (its ``tokens``) as ``family`` when it follows
+    another word of a name somewhere, else ``given`` when it opens one, else ``alone``
+    (``Thanks, <PERSON_1>`` of a text that also says ``<PERSON_1> <PERSON_2>`` is given)."""
+    texts = [t.text for t in tokens]
+    first, later = name_positions(texts)
+    rank = {"alone": 0, "given": 1, "family": 2}
+    roles: dict[str, str] = {}
+    for text, opens, follows in zip(texts, first, later, strict=True):
+        if not text.startswith("<PERSON_"):
+            continue
+        role = "family" if follows else "given" if opens else "alone"
+        if text not in roles or rank[role] > rank[roles[text]]:
+            roles[text] = role
+    return roles
+
+
+def roles_of(value: str, roles: Mapping[str, str]) -> set[str]:
+    """The roles (:func:`name_roles`) of the person placeholders in ``value``."""
+    return {roles.get(m.group(), "alone") for m in _ENTITY.finditer(value) if m[1] == "PERSON"}
+
+
 def field_profiles(items: Sequence[Example]) -> dict[str, FieldProfile]:
     """The profile of every field that :data:`MIN_PEOPLE` training people typed into at
     least :data:`MIN_VALUES` values, by descriptor."""
-    seen: dict[str, list[tuple[str, str, bool]]] = {}
+    seen: dict[str, list[tuple[str, str, bool, set[str]]]] = {}
     for ex in items:
         step = ex.step
         if step.op != "TYPE" or step.target is None or not step.value:
             continue
         target = next((e for e in step.obs_elements if e.eid == step.target_eid), None)
         inside = _on_option(step, step.value, other_options(step.obs_elements, target))
+        roles = roles_of(step.value, name_roles(tx.tokenize(step.task)))
         key = tx.descriptor(step.target)
-        seen.setdefault(key, []).append((step.person, step.value, inside))
+        seen.setdefault(key, []).append((step.person, step.value, inside, roles))
     out: dict[str, FieldProfile] = {}
     for key, typed in sorted(seen.items()):
-        if len({person for person, _, _ in typed}) < MIN_PEOPLE or len(typed) < MIN_VALUES:
+        if len({t[0] for t in typed}) < MIN_PEOPLE or len(typed) < MIN_VALUES:
             continue
-        found = [entities_of(value) for _, value, _ in typed]
+        found = [entities_of(t[1]) for t in typed]
         out[key] = FieldProfile(
             values=len(typed),
             entities=tuple(sorted(set().union(*found))),
             with_entity=round(sum(bool(f) for f in found) / len(typed), 4),
-            max_words=max(len(value.split()) for _, value, _ in typed),
-            punctuation=any(has_punctuation(value) for _, value, _ in typed),
-            other_option=any(inside for _, _, inside in typed),
+            max_words=max(len(t[1].split()) for t in typed),
+            punctuation=any(has_punctuation(t[1]) for t in typed),
+            other_option=any(t[2] for t in typed),
+            name_roles=tuple(sorted(set().union(*(t[3] for t in typed)))),
         )
     return out
 
 
-def allows(profile: FieldProfile, value: str, on_option: bool = False) -> bool:
+def allows(
+    profile: FieldProfile,
+    value: str,
+    on_option: bool = False,
+    roles: Mapping[str, str] | None = None,
+) -> bool:
     """Whether ``value`` has a shape the field's values have had: no placeholder of an
-    entity the field never took, one when the field nearly always took one, no more words,
-    no sentence punctuation, and no words of another field's option (``on_option``: the
-    span shares a token with a place where the task names one) where the field never had
-    them."""
+    entity the field never took, one when the field nearly always took one, no person
+    placeholder in a role the field's never had (a family-name field does not take the
+    given name; ``roles``: :func:`name_roles` of the task), no more words, no sentence
+    punctuation, and no words of another field's option (``on_option``: the span shares a
+    token with a place where the task names one) where the field never had them."""
     found = entities_of(value)
     if not found <= set(profile.entities):
+        return False
+    if (
+        roles is not None
+        and profile.name_roles
+        and not roles_of(value, roles) <= set(profile.name_roles)
+    ):
         return False
     if not found and profile.with_entity >= ALWAYS:
         return False

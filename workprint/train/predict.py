@@ -21,7 +21,14 @@ from workprint.train import _text as tx
 from workprint.train.checkpoint import Trained
 from workprint.train.data import NO_VALUE_OPS, Example
 from workprint.train.features import Features, Featurizer, collate
-from workprint.train.fields import FieldProfile, allows, option_ranges, other_options, overlaps
+from workprint.train.fields import (
+    FieldProfile,
+    allows,
+    name_roles,
+    option_ranges,
+    other_options,
+    overlaps,
+)
 from workprint.train.metrics import Act
 from workprint.train.model import OPS, Prediction
 from workprint.train.pretrained import SentenceVectors
@@ -97,13 +104,14 @@ def _fitting_span(
         return best
     fitting: tuple[int, int] | None = None
     named = option_ranges(tokens, field.options) if field is not None else []
+    roles = name_roles(tokens)
     for first, last in pred.spans[row].tolist():
         if not 0 <= first <= last < len(tokens):
             continue
         text = tx.span_text(task, tokens, first, last)
         if not value_fits(text, element):
             continue
-        if field is None or allows(field.profile, text, overlaps(first, last, named)):
+        if field is None or allows(field.profile, text, overlaps(first, last, named), roles):
             return first, last
         fitting = fitting or (first, last)
     return fitting or best
