@@ -8,7 +8,7 @@ from tests.train.conftest import TINY_DATA
 from workprint.dataset.format import ElementRow
 from workprint.train import _text as tx
 from workprint.train.data import Example, examples
-from workprint.train.features import IGNORE, Featurizer, _boundaries, _kept_options
+from workprint.train.features import IGNORE, Featurizer, _boundaries, _kept_options, _Option
 from workprint.train.model import Heads, ModelConfig, NextActionModel
 from workprint.train.synthetic import simulate
 
@@ -30,9 +30,9 @@ def test_value_boundaries_follow_quotes_colons_and_punctuation() -> None:
 
 
 def test_long_option_lists_keep_what_the_task_names_first_in_page_order() -> None:
-    pool = [(0, f"Contact {i}", 0.0, 0.0, 0.0) for i in range(10)]
-    pool[7] = (0, "Ann Lee", 1.0, 1.0, 0.0)
-    pool[8] = (0, "Ann Other", 0.5, 0.0, 0.0)
+    pool: list[_Option] = [(0, f"Contact {i}", 0.0, 0.0, 0.0, ()) for i in range(10)]
+    pool[7] = (0, "Ann Lee", 1.0, 1.0, 0.0, (3, 4))
+    pool[8] = (0, "Ann Other", 0.5, 0.0, 0.0, ())
     kept = _kept_options(pool, 4, None, None)
     assert [o[1] for o in kept] == ["Contact 0", "Contact 1", "Ann Lee", "Ann Other"]
     assert _kept_options(pool, 20, None, None) == pool
@@ -74,6 +74,37 @@ def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
         "proposal": ["proposal"],
         "Closed won": ["Closed", "won"],
         "lost": [],
+    }
+
+
+def test_an_option_is_named_word_by_word_punctuation_aside() -> None:
+    task = "Log the call with <PERSON_1> <PERSON_2> (Acme Ltd). Subject: a quick chat"
+    step = msgspec.structs.replace(
+        _example().step,
+        task=task,
+        obs_elements=[
+            ElementRow(
+                eid=1,
+                tag="select",
+                role="combobox",
+                name="Contact",
+                options=["<PERSON_1> <PERSON_2> – Acme Ltd", "<PERSON_1> <PERSON_3>", "A"],
+            )
+        ],
+    )
+    feats = Featurizer(ModelConfig(), ())(Example(step, ()))
+    words = [t.text for t in tx.tokenize(task)]
+    named = {o: [words[i] for i in s] for o, s in zip(feats.options, feats.opt_spans, strict=True)}
+    assert named == {
+        "<PERSON_1> <PERSON_2> – Acme Ltd": ["<PERSON_1>", "<PERSON_2>", "Acme", "Ltd"],
+        "<PERSON_1> <PERSON_3>": [],
+        "A": [],  # a lone letter is not the article "a"
+    }
+    named_in_task = {o: f[1] for o, f in zip(feats.options, feats.opt_feats, strict=True)}
+    assert named_in_task == {
+        "<PERSON_1> <PERSON_2> – Acme Ltd": 1.0,
+        "<PERSON_1> <PERSON_3>": 0.0,
+        "A": 0.0,
     }
 
 

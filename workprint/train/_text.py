@@ -12,6 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from workprint.dataset.format import ElementRow, TargetRow
 
@@ -58,10 +59,25 @@ def _bucket(salt: str, piece: str, buckets: int) -> int:
     return 1 + zlib.crc32(f"{salt}\x1f{piece}".encode()) % (buckets - 1)
 
 
+_ENTITY_OF: Final = re.compile(r"<([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)_\d+>")
+
+
+def hashed_form(token: str) -> str:
+    """What a token is hashed as: lower case, and a redaction placeholder as its entity
+    alone (``<PERSON_4821>`` -> ``<person>``). A placeholder's number names one capture's
+    value or one keyed name: as an id of its own it would teach the model particular
+    people (a training contact's name scored as the likeliest option for every call
+    logged), and a number never seen in training would land in an arbitrary bucket.
+    Copying still uses the token itself; matching features compare the texts."""
+    m = _ENTITY_OF.fullmatch(token)
+    return f"<{m[1].lower()}>" if m else token.lower()
+
+
 @lru_cache(maxsize=200_000)
 def token_ids(token: str, buckets: int, salt: str = "w") -> tuple[int, ...]:
-    """The ids of one token: its word bucket, then its trigram buckets (never 0)."""
-    low = token.lower()
+    """The ids of one token: its word bucket, then its trigram buckets (never 0); a
+    placeholder by its entity (:func:`hashed_form`)."""
+    low = hashed_form(token)
     ids = [_bucket(salt, low, buckets)]
     padded = f"#{low}#"
     if len(low) > 1 and low.isalnum():
@@ -74,7 +90,7 @@ def text_ids(text: str, buckets: int, limit: int, salt: str = "w") -> tuple[int,
     """The ids of a whole text as one bag: word buckets first, then trigrams, at most
     ``limit``; ``(0,)`` (padding) for an empty text."""
     toks = [t.text for t in tokenize(text)]
-    head = [_bucket(salt, t.lower(), buckets) for t in toks]
+    head = [_bucket(salt, hashed_form(t), buckets) for t in toks]
     tail = [i for t in toks for i in token_ids(t, buckets, salt)[1:]]
     ids = (head + tail)[:limit]
     return tuple(ids) if ids else (0,)

@@ -25,12 +25,13 @@ from workprint.train.fields import FieldProfile, profiles_from_dict, profiles_to
 from workprint.train.model import ModelConfig, NextActionModel
 
 FORMAT: Final = "workprint-next-action-model"
-FORMAT_VERSION: Final = 5
+FORMAT_VERSION: Final = 6
 """2: the operation ``END`` (a task is finished) joined :data:`~workprint.train.model.OPS`.
 3: a previous action's recency counts from the example's own history, not from the longest
 in its batch (a model of format 2 predicted differently alone than in a batch).
 4: an option is read with the task tokens that name it.
-5: task tokens say whether a person placeholder opens a name or follows another word of it."""
+5: task tokens say whether a person placeholder opens a name or follows another word of it.
+6: a redaction placeholder is hashed as its entity alone (``<PERSON_4821>`` as ``<person>``)."""
 CHECKPOINT: Final = "checkpoint.pt"
 MODEL: Final = "model.pt"
 

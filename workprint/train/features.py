@@ -139,8 +139,9 @@ def _boundaries(task: str, tokens: Sequence[tx.Token]) -> tuple[list[float], lis
     return opens, closes
 
 
-_Option = tuple[int, str, float, float, float]
-"""(element index, option text, word overlap with the task, contained in the task, chosen)."""
+_Option = tuple[int, str, float, float, float, tuple[int, ...]]
+"""(element index, option text, word overlap with the task, named in the task, chosen, the
+task positions naming it)."""
 
 
 def _kept_options(
@@ -154,7 +155,7 @@ def _kept_options(
         return pool
 
     def priority(item: tuple[int, _Option]) -> tuple[float, ...]:
-        index, (owner, text, score, inside, current) = item
+        index, (owner, text, score, inside, current, _) = item
         is_gold = float(gold is not None and owner == gold_owner and text == gold)
         return (-is_gold, -inside, -score, -current, float(index))
 
@@ -202,6 +203,21 @@ def occurrences(needle: Sequence[str], tokens: Sequence[str]) -> tuple[int, ...]
         if tokens[i] == needle[0] and list(tokens[i : i + k]) == list(needle):
             found.extend(range(i, i + k))
     return tuple(sorted(set(found)))
+
+
+def _is_word(token: str) -> bool:
+    return token[0].isalnum() or token[0] == "_" or len(token) > 1
+
+
+def word_occurrences(text: str, tokens: Sequence[str]) -> tuple[int, ...]:
+    """The positions in ``tokens`` (lower-case token texts) of the words of every occurrence
+    of ``text`` read word by word, punctuation aside: the option ``Jo Doe – Acme`` is
+    named by ``Jo Doe (Acme)``."""
+    needle = tx.words(text)
+    if sum(map(len, needle)) < 2:
+        return ()  # a lone letter names nothing
+    at = [i for i, t in enumerate(tokens) if _is_word(t)]
+    return tuple(at[i] for i in occurrences(needle, [tokens[i] for i in at]))
 
 
 def _overlap(a: Sequence[str], b: set[str]) -> float:
@@ -281,14 +297,15 @@ class Featurizer:
         options: list[str] = []
         opt_spans: list[tuple[int, ...]] = []
         n = max(len(elements), 1)
-        pool: list[tuple[int, str, float, float, float]] = []
+        pool: list[_Option] = []
         for i, e in enumerate(elements):
             label = tx.element_label(e)
             label_w = tx.words(label)
             key = e.selector or tx.descriptor(e)
             opts = e.options or []
             opt_scores = [_overlap(tx.words(o), task_words) for o in opts]
-            opt_in = [_contained(tx.normalise(o), task_norm) for o in opts]
+            opt_at = [word_occurrences(o, lowered) for o in opts]
+            opt_in = [float(bool(at)) for at in opt_at]
             y = e.bbox[1] if e.bbox and len(e.bbox) > 1 else 0.0
             hits.append(span_hits(task, tokens, e))
             el_text.append(self._text(tx.element_text(e), cfg.text_limit))
@@ -309,16 +326,18 @@ class Featurizer:
                     _overlap(label_w, last_words),
                 )
             )
-            for o, score, inside in zip(opts, opt_scores, opt_in, strict=True):
-                pool.append((i, o, score, inside, float(bool(e.value) and o == e.value)))
+            for o, score, inside, at in zip(opts, opt_scores, opt_in, opt_at, strict=True):
+                pool.append((i, o, score, inside, float(bool(e.value) and o == e.value), at))
         gold = step.value if training and step.op == "SELECT" else None
         gold_owner = next((i for i, e in enumerate(elements) if e.eid == step.target_eid), None)
-        for i, o, score, inside, current in _kept_options(pool, cfg.max_options, gold_owner, gold):
+        for i, o, score, inside, current, at in _kept_options(
+            pool, cfg.max_options, gold_owner, gold
+        ):
             opt_ids.append(self._text(o, 16))
             opt_owner.append(i + 1)
             opt_feats.append((score, inside, current))
             options.append(o)
-            opt_spans.append(occurrences([t.text.lower() for t in tx.tokenize(o)], lowered))
+            opt_spans.append(at)
         labels = self._labels(step, tokens, elements, opt_owner, options)
         vec = self.vectors
         return Features(
