@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workprint.dataset.format import ElementRow, StepRow, TargetRow
+from tests.train._rows import step_row
+from workprint.dataset.format import ElementRow, StepRow
 from workprint.train.baselines import Markov, MostFrequent, NearestNeighbour, all_baselines
 from workprint.train.data import examples, open_dataset, read_split
 from workprint.train.metrics import Act
@@ -27,34 +28,8 @@ FLOW = [("CLICK", 0, None), ("CLICK", 1, None), ("TYPE", 2, "a@b.example"), ("CL
 def _episode(ep: str, person: str, page: list[ElementRow], task: str) -> list[StepRow]:
     steps = []
     for i, (op, name_index, value) in enumerate(FLOW):
-        element = PAGE[name_index]
-        eid = next(e.eid for e in page if e.name == element.name)
-        steps.append(
-            StepRow(
-                episode_id=ep,
-                step_index=i,
-                person=person,
-                event_id=f"{ep}-{i}",
-                t_ms=i,
-                task=task,
-                stream="web",
-                app=None,
-                url=None,
-                obs_kind="elements",
-                obs_event_id=None,
-                obs_app=None,
-                obs_url=None,
-                obs_title=None,
-                obs_elements=page,
-                previous_actions=[],
-                op=op,
-                target_eid=eid,
-                target_match="selector",
-                target=TargetRow(tag=element.tag, role=element.role, name=element.name),
-                value=value,
-                action_repr=op,
-            )
-        )
+        target = next(e for e in page if e.name == PAGE[name_index].name)
+        steps.append(step_row(ep, i, person, task, page, op, target, value))
     return steps
 
 

@@ -8,7 +8,14 @@ from tests.train.conftest import TINY_DATA
 from workprint.dataset.format import ElementRow
 from workprint.train import _text as tx
 from workprint.train.data import Example, examples
-from workprint.train.features import IGNORE, Featurizer, _boundaries, _kept_options, _Option
+from workprint.train.features import (
+    IGNORE,
+    Features,
+    Featurizer,
+    _boundaries,
+    _kept_options,
+    _Option,
+)
 from workprint.train.model import Heads, ModelConfig, NextActionModel
 from workprint.train.synthetic import simulate
 
@@ -51,24 +58,22 @@ def test_the_words_of_a_name_are_told_apart() -> None:
     assert [w for w, g in zip(words, later, strict=True) if g] == ["<PERSON_3>"]
 
 
-def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
-    task = 'Pipeline review: "Acme – Pilot" should be in Closed won, not proposal. Fix it.'
+def _named(task: str, name: str, options: list[str]) -> tuple[dict[str, list[str]], Features]:
+    """Each option of one list on the page, with the task words that name it."""
     step = msgspec.structs.replace(
         _example().step,
         task=task,
-        obs_elements=[
-            ElementRow(
-                eid=1,
-                tag="select",
-                role="combobox",
-                name="Stage",
-                options=["lead", "proposal", "Closed won", "lost"],
-            )
-        ],
+        obs_elements=[ElementRow(eid=1, tag="select", role="combobox", name=name, options=options)],
     )
     feats = Featurizer(ModelConfig(), ())(Example(step, ()))
     words = [t.text for t in tx.tokenize(task)]
     named = {o: [words[i] for i in s] for o, s in zip(feats.options, feats.opt_spans, strict=True)}
+    return named, feats
+
+
+def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
+    task = 'Pipeline review: "Acme – Pilot" should be in Closed won, not proposal. Fix it.'
+    named, _ = _named(task, "Stage", ["lead", "proposal", "Closed won", "lost"])
     assert named == {
         "lead": [],
         "proposal": ["proposal"],
@@ -79,33 +84,14 @@ def test_an_option_points_at_the_task_tokens_that_name_it() -> None:
 
 def test_an_option_is_named_word_by_word_punctuation_aside() -> None:
     task = "Log the call with <PERSON_1> <PERSON_2> (Acme Ltd). Subject: a quick chat"
-    step = msgspec.structs.replace(
-        _example().step,
-        task=task,
-        obs_elements=[
-            ElementRow(
-                eid=1,
-                tag="select",
-                role="combobox",
-                name="Contact",
-                options=["<PERSON_1> <PERSON_2> – Acme Ltd", "<PERSON_1> <PERSON_3>", "A"],
-            )
-        ],
-    )
-    feats = Featurizer(ModelConfig(), ())(Example(step, ()))
-    words = [t.text for t in tx.tokenize(task)]
-    named = {o: [words[i] for i in s] for o, s in zip(feats.options, feats.opt_spans, strict=True)}
+    options = ["<PERSON_1> <PERSON_2> – Acme Ltd", "<PERSON_1> <PERSON_3>", "A"]
+    named, feats = _named(task, "Contact", options)
     assert named == {
         "<PERSON_1> <PERSON_2> – Acme Ltd": ["<PERSON_1>", "<PERSON_2>", "Acme", "Ltd"],
         "<PERSON_1> <PERSON_3>": [],
         "A": [],  # a lone letter is not the article "a"
     }
-    named_in_task = {o: f[1] for o, f in zip(feats.options, feats.opt_feats, strict=True)}
-    assert named_in_task == {
-        "<PERSON_1> <PERSON_2> – Acme Ltd": 1.0,
-        "<PERSON_1> <PERSON_3>": 0.0,
-        "A": 0.0,
-    }
+    assert [f[1] for f in feats.opt_feats] == [1.0, 0.0, 0.0]  # named in the task
 
 
 def test_a_target_missing_from_the_observation_is_not_no_element() -> None:

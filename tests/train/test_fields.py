@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import torch
 
+from tests.train._rows import step_row
 from tests.train.test_predict import _features
-from workprint.dataset.format import AttrsRow, ElementRow, StepRow, TargetRow
+from workprint.dataset.format import AttrsRow, ElementRow, StepRow
 from workprint.train import _text as tx
 from workprint.train.data import examples
 from workprint.train.fields import (
@@ -39,30 +40,7 @@ PAGE = [TITLE, FIRST, COMPANY]
 
 
 def _typed(person: str, n: int, element: ElementRow, value: str, task: str) -> StepRow:
-    return StepRow(
-        episode_id=f"{person}-{n}",
-        step_index=0,
-        person=person,
-        event_id=f"{person}-{n}",
-        t_ms=0,
-        task=task,
-        stream="web",
-        app=None,
-        url=None,
-        obs_kind="elements",
-        obs_event_id=None,
-        obs_app=None,
-        obs_url=None,
-        obs_title=None,
-        obs_elements=PAGE,
-        previous_actions=[],
-        op="TYPE",
-        target_eid=element.eid,
-        target_match="selector",
-        target=TargetRow(tag=element.tag, role=element.role, name=element.name),
-        value=value,
-        action_repr="TYPE",
-    )
+    return step_row(f"{person}-{n}", 0, person, task, PAGE, "TYPE", element, value)
 
 
 def _steps(people: int) -> list[StepRow]:
