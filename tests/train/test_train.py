@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import torch
 
 from tests.train.conftest import TINY_DATA, TINY_MODEL, TINY_TRAIN
 from workprint.train import checkpoint as ckpt
-from workprint.train.data import open_dataset
+from workprint.train.data import open_dataset, read_episodes, read_split, read_training
 from workprint.train.errors import CheckpointInvalid, DeviceUnavailable, OutputNotEmpty
 from workprint.train.loop import resolve_device, train
 
@@ -162,3 +165,25 @@ def test_an_example_is_predicted_alike_alone_and_in_any_batch(
             one = model.model.encode(collate([f])).element_logits[0]
             n = one.shape[0]
             assert torch.allclose(batch[i, :n], one, atol=1e-4), i
+
+
+def test_abandoned_tasks_are_not_learnt_from(tiny_dataset: Path, tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(tiny_dataset, root)
+    name = next(p for p in root.glob("episodes-train-*.parquet"))
+    table = pq.read_table(name)
+    outcomes = table.column("outcome").to_pylist()
+    outcomes[0] = "abandoned"
+    pq.write_table(
+        table.set_column(
+            table.schema.get_field_index("outcome"), "outcome", pa.array(outcomes, pa.string())
+        ),
+        name,
+    )
+    ref = open_dataset(root, check=False)
+    gone = read_episodes(ref, "train")[0].episode_id
+    every = read_split(ref, "train")
+    kept = read_training(ref, "train", ("abandoned", "failed"))
+    assert any(r.episode_id == gone for r in every)
+    assert [r for r in every if r.episode_id != gone] == kept
+    assert read_training(ref, "train") == every  # nothing skipped when told so

@@ -48,7 +48,7 @@ from workprint.demo.errors import DemoError
 from workprint.demo.team import CHORES, VIEWPORT, TaskSpec, chromium, judge
 from workprint.train.baselines import all_baselines
 from workprint.train.checkpoint import load_trained
-from workprint.train.data import examples, open_dataset, read_split
+from workprint.train.data import examples, open_dataset, read_training
 from workprint.train.runner import (
     ActionFailed,
     Policy,
@@ -306,11 +306,13 @@ def evaluate_agent(
     if policies is not None:
         systems = dict(policies)
     else:
-        systems = {"agent": model_policy(load_trained(model_dir))}
+        trained = load_trained(model_dir)
+        systems = {"agent": model_policy(trained)}
         if baselines:
             if dataset is None:
                 raise ConfigError("the baselines need the dataset the model was trained on")
-            train = examples(read_split(open_dataset(dataset), "train"))
+            skip = trained.train_config.skip_outcomes
+            train = examples(read_training(open_dataset(dataset), "train", skip))
             wanted = None if baselines is True else set(baselines)
             for baseline in all_baselines():
                 if wanted is not None and baseline.name not in wanted:

@@ -62,12 +62,18 @@ class TrainConfig:
     """CPU threads for PyTorch (0: PyTorch's default)."""
     train_split: str = "train"
     """Split trained on."""
+    skip_outcomes: tuple[str, ...] = ("abandoned", "failed")
+    """Episodes whose task ended so are left out of training (the model's and the
+    baselines' alike): a policy that imitates them learns to give up. Episodes without a
+    task outcome are kept. Evaluation still scores every held-out step."""
     eval_split: str = "test"
     """Split of held-out people evaluated on after training."""
     bootstrap: int = 1000
     """Bootstrap resamples of people for the confidence intervals."""
 
     def __post_init__(self) -> None:
+        # TOML and the environment give a list; a checkpoint compares settings as written.
+        object.__setattr__(self, "skip_outcomes", tuple(self.skip_outcomes))
         for name in ("steps", "batch_size", "checkpoint_every", "bootstrap"):
             if getattr(self, name) < 1:
                 raise TrainConfigInvalid(f"train.{name} must be at least 1")

@@ -12,14 +12,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import msgspec
 
-from workprint.dataset.format import DATASET_SCHEMA_VERSION, StepRow
+from workprint.dataset.format import DATASET_SCHEMA_VERSION, EpisodeRow, StepRow
 from workprint.dataset.manifest import Manifest, read_manifest, sha256_file, verify
 from workprint.train import _text as tx
 from workprint.train._parquet import pq
@@ -58,15 +58,40 @@ def open_dataset(root: Path | str, *, check: bool = True) -> DatasetRef:
     return DatasetRef(base, manifest, sha256_file(base / "manifest.json"))
 
 
-def read_split(ref: DatasetRef, split: str) -> list[StepRow]:
-    """Every step of one split, in file order; empty when the split has none."""
-    prefix = f"steps-{split}-"
+_R = TypeVar("_R", StepRow, EpisodeRow)
+
+
+def _read_rows(ref: DatasetRef, kind: str, split: str, row: type[_R]) -> list[_R]:
+    prefix = f"{kind}-{split}-"
     names = sorted(n for n in ref.manifest.files if n.startswith(prefix) and n.endswith(".parquet"))
-    rows: list[StepRow] = []
+    rows: list[_R] = []
     for name in names:
         table = pq.read_table(ref.root / name)
-        rows.extend(msgspec.convert(r, StepRow) for r in table.to_pylist())
+        rows.extend(msgspec.convert(r, row) for r in table.to_pylist())
     return rows
+
+
+def read_split(ref: DatasetRef, split: str) -> list[StepRow]:
+    """Every step of one split, in file order; empty when the split has none."""
+    return _read_rows(ref, "steps", split, StepRow)
+
+
+def read_episodes(ref: DatasetRef, split: str) -> list[EpisodeRow]:
+    """Every episode of one split, in file order; empty when the split has none."""
+    return _read_rows(ref, "episodes", split, EpisodeRow)
+
+
+def read_training(
+    ref: DatasetRef, split: str, skip_outcomes: Collection[str] = ()
+) -> list[StepRow]:
+    """The steps of ``split`` to learn from: those of episodes whose task outcome is not in
+    ``skip_outcomes`` (an abandoned task taught the demo's agent to leave a form half
+    filled, as one training task in ten was)."""
+    rows = read_split(ref, split)
+    if not skip_outcomes:
+        return rows
+    skipped = {e.episode_id for e in read_episodes(ref, split) if e.outcome in skip_outcomes}
+    return [r for r in rows if r.episode_id not in skipped]
 
 
 # ----------------------------------------------------------------------------- examples

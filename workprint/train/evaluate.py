@@ -21,7 +21,15 @@ import torch
 
 from workprint.train.baselines import all_baselines
 from workprint.train.checkpoint import Trained, load_trained
-from workprint.train.data import DatasetRef, Example, examples, open_dataset, read_split
+from workprint.train.config import TrainConfig
+from workprint.train.data import (
+    DatasetRef,
+    Example,
+    examples,
+    open_dataset,
+    read_split,
+    read_training,
+)
 from workprint.train.errors import DatasetUnusable
 from workprint.train.loop import resolve_device, vectors_for
 from workprint.train.metrics import (
@@ -152,7 +160,8 @@ def evaluate(
     dev = resolve_device(device)
     trained = load_trained(model_dir, dev) if model_dir is not None else None
     train_split = trained.dataset.train_split if trained is not None else "train"
-    train_items = examples(read_split(ref, train_split))
+    skip = (trained.train_config if trained is not None else TrainConfig()).skip_outcomes
+    train_items = examples(read_training(ref, train_split, skip))
     if not train_items:
         raise DatasetUnusable(
             f"split {train_split!r} has no steps to fit the baselines on", version=ref.version_id

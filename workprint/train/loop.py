@@ -28,7 +28,7 @@ from workprint.train.config import TrainConfig, batch_indices, lr_at
 from workprint.train.data import (
     examples,
     open_dataset,
-    read_split,
+    read_training,
     value_operations,
     value_vocabulary,
 )
@@ -145,7 +145,7 @@ def train(
     folder = Path(out)
     started = time.perf_counter()
     ref = open_dataset(dataset)
-    rows = read_split(ref, tcfg.train_split)
+    rows = read_training(ref, tcfg.train_split, tcfg.skip_outcomes)
     if not rows:
         raise DatasetUnusable(
             f"split {tcfg.train_split!r} has no steps to train on", version=ref.version_id
