@@ -7,7 +7,7 @@ import msgspec
 from tests.train.conftest import TINY_DATA
 from workprint.dataset.format import ElementRow
 from workprint.train import _text as tx
-from workprint.train.data import Example, examples
+from workprint.train.data import Action, Example, examples
 from workprint.train.features import (
     IGNORE,
     Features,
@@ -201,3 +201,22 @@ def test_typed_text_is_the_span_when_no_vocabulary_value_may_be_typed() -> None:
     # The gate chose the vocabulary, but it holds nothing for this field: the span.
     assert decode(pred(False, 0), 0, feats, task, ("Enter",)).value == "Renewal check-in"
     assert decode(pred(False, 1), 0, feats, task, ("Follow up",)).value == "Follow up"
+
+
+def test_a_field_the_episode_filled_holds_a_value_whatever_the_snapshot_shows() -> None:
+    notes = ElementRow(eid=1, tag="textarea", role="textbox", name="Notes", selector="#notes")
+    stage = ElementRow(
+        eid=2, tag="select", role="combobox", name="Stage", selector="#stage",
+        value="lead", options=["lead", "won"],
+    )  # fmt: skip
+    step = msgspec.structs.replace(_example().step, task="Log it", obs_elements=[notes, stage])
+    typed = Action("TYPE", "textbox:notes", "#notes", "Talked")
+    picked = Action("SELECT", "combobox:stage", "#stage", "won")
+    featurizer = Featurizer(ModelConfig(), ())
+    before = featurizer(Example(step, ()))
+    after = featurizer(Example(step, (typed, picked)))
+    has_value = 7  # the element feature "holds a value"
+    assert before.el_feats[0][has_value] == 0.0 and after.el_feats[0][has_value] == 1.0
+    # The snapshot still shows the old stage; the episode chose "won".
+    assert [f[2] for f in before.opt_feats] == [1.0, 0.0]
+    assert [f[2] for f in after.opt_feats] == [0.0, 1.0]

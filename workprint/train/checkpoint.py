@@ -31,7 +31,9 @@ FORMAT_VERSION: Final = 6
 in its batch (a model of format 2 predicted differently alone than in a batch).
 4: an option is read with the task tokens that name it.
 5: task tokens say whether a person placeholder opens a name or follows another word of it.
-6: a redaction placeholder is hashed as its entity alone (``<PERSON_4821>`` as ``<person>``)."""
+6: a redaction placeholder is hashed as its entity alone (``<PERSON_4821>`` as ``<person>``); an
+option is named in the task word by word; a field holds a value when the episode typed into it
+or chose it, whatever the snapshot shows."""
 CHECKPOINT: Final = "checkpoint.pt"
 MODEL: Final = "model.pt"
 

@@ -281,11 +281,14 @@ class Featurizer:
         ]
         targeted: Counter[str] = Counter()
         typed_into: Counter[str] = Counter()
+        chosen: dict[str, str] = {}
         for a in ex.history:
             key = a.selector or a.descriptor
             targeted[key] += 1
             if a.op == "TYPE":
                 typed_into[key] += 1
+            elif a.op == "SELECT" and a.value:
+                chosen[key] = a.value
         last_key = (last.selector or last.descriptor) if last is not None else None
         el_text: list[tuple[int, ...]] = []
         el_kind: list[tuple[int, ...]] = []
@@ -319,7 +322,10 @@ class Featurizer:
                     float(targeted[key] > 0),
                     float(key == last_key),
                     min(typed_into[key], 3) / 3,
-                    float(bool(e.value)),
+                    # Holds a value as the page or the episode shows it: a recorded snapshot
+                    # often predates the typing just before the next action (the SDK waits
+                    # for the page to settle), a live one never does.
+                    float(bool(e.value) or typed_into[key] > 0),
                     float(e.disabled),
                     i / n,
                     min(max(y, 0.0), 2000.0) / 2000.0,
@@ -327,7 +333,7 @@ class Featurizer:
                 )
             )
             for o, score, inside, at in zip(opts, opt_scores, opt_in, opt_at, strict=True):
-                pool.append((i, o, score, inside, float(bool(e.value) and o == e.value), at))
+                pool.append((i, o, score, inside, float(o == chosen.get(key, e.value)), at))
         gold = step.value if training and step.op == "SELECT" else None
         gold_owner = next((i for i, e in enumerate(elements) if e.eid == step.target_eid), None)
         for i, o, score, inside, current, at in _kept_options(
