@@ -3,6 +3,9 @@ likeliest one it can."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import msgspec
 import pytest
 import torch
 
@@ -93,3 +96,23 @@ def test_the_likeliest_span_the_field_can_take_is_typed() -> None:
     assert decode(pred, 0, feats, TASK, [], _field("text")).value == "VP Operations"
     # No listed span fits: the likeliest of all, as without the field.
     assert decode(pred, 0, feats, TASK, [], _field("email")).value == "VP Operations"
+
+
+def test_a_list_is_not_set_to_the_option_it_already_shows() -> None:
+    stages = ["Lead", "Qualified", "Proposal"]
+    feats = dataclasses.replace(_features(), options=stages)
+    pred = Prediction(
+        candidate=torch.tensor([1]),
+        op=torch.tensor([OPS.index("SELECT")]),
+        start=torch.tensor([0]),
+        end=torch.tensor([0]),
+        copy=torch.tensor([False]),
+        option=torch.tensor([1]),
+        option_valid=torch.tensor([True]),
+        vocab=torch.tensor([0]),
+        options=torch.tensor([[1, 2, -1, -1]]),
+    )
+    stage = ElementRow(eid=7, tag="select", role="combobox", name="Stage", options=stages)
+    assert decode(pred, 0, feats, "from qualified to proposal", [], stage).value == "Qualified"
+    showing = msgspec.structs.replace(stage, value="Qualified")
+    assert decode(pred, 0, feats, "from qualified to proposal", [], showing).value == "Proposal"

@@ -51,6 +51,8 @@ N_OPTION_FEATURES: Final = 3
 N_SPAN_FEATURES: Final = 3
 _NEG: Final = -1e4
 SPAN_CHOICES: Final = 32
+OPTION_CHOICES: Final = 4
+"""How many of the likeliest options of the chosen list a prediction ranks."""
 """How many of the likeliest copy spans a prediction lists."""
 """Logit of a masked position (finite, so rows with no valid label never make NaN)."""
 
@@ -345,6 +347,8 @@ class NextActionModel(nn.Module):
         flat = ranked.indices[:, 0]
         spans = torch.stack((ranked.indices // t, ranked.indices % t), dim=-1)
         spans = spans.masked_fill((ranked.values <= _NEG).unsqueeze(-1), -1)
+        choices = heads.option.topk(min(OPTION_CHOICES, heads.option.shape[1]), dim=-1)
+        options = choices.indices.masked_fill(choices.values <= _NEG / 2, -1)
         return Prediction(
             candidate=chosen,
             op=ops,
@@ -355,6 +359,7 @@ class NextActionModel(nn.Module):
             option_valid=heads.option.max(dim=-1).values > _NEG / 2,
             vocab=vocab.argmax(dim=-1),
             spans=spans,
+            options=options,
         )
 
 
@@ -373,6 +378,9 @@ class Prediction:
     spans: torch.Tensor | None = None
     """``[B, SPAN_CHOICES, 2]``: the likeliest ``(start, end)`` spans, best first (``-1``
     where there are fewer): a decoder may skip a span the chosen field cannot take."""
+    options: torch.Tensor | None = None
+    """``[B, OPTION_CHOICES]``: the likeliest options of the chosen list, best first (``-1``
+    where there are fewer): a decoder may skip the one already selected."""
 
 
 def _ce(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -61,11 +61,25 @@ def decode(
         first, last = _fitting_span(pred, row, task, tokens, element, field)
         value = tx.span_text(task, tokens, first, last) if last < len(tokens) else from_vocab
     elif op == "SELECT" and bool(pred.option_valid[row]):
-        option = int(pred.option[row])
+        option = _new_option(pred, row, feats, element)
         value = feats.options[option] if option < len(feats.options) else from_vocab
     else:
         value = from_vocab
     return Act(op, eid, value)
+
+
+def _new_option(pred: Prediction, row: int, feats: Features, element: ElementRow | None) -> int:
+    """The likeliest option of the chosen list that is not the one it already shows:
+    choosing that changes nothing, and no one opens a list to leave it as it is (the
+    demo's agent "moved" deals to the stage they were in, where the task named both)."""
+    best = int(pred.option[row])
+    current = element.value if element is not None else None
+    if pred.options is None or not current:
+        return best
+    for option in pred.options[row].tolist():
+        if 0 <= option < len(feats.options) and feats.options[option] != current:
+            return int(option)
+    return best
 
 
 @dataclass(frozen=True, slots=True)
