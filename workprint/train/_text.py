@@ -59,7 +59,8 @@ def _bucket(salt: str, piece: str, buckets: int) -> int:
     return 1 + zlib.crc32(f"{salt}\x1f{piece}".encode()) % (buckets - 1)
 
 
-_ENTITY_OF: Final = re.compile(r"<([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)_\d+>")
+PLACEHOLDER_ENTITY: Final = re.compile(r"<([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)_\d+>")
+"""A redaction placeholder, its entity (``CARD_NUMBER`` of ``<CARD_NUMBER_2>``) as group 1."""
 
 
 def hashed_form(token: str) -> str:
@@ -69,7 +70,7 @@ def hashed_form(token: str) -> str:
     people (a training contact's name scored as the likeliest option for every call
     logged), and a number never seen in training would land in an arbitrary bucket.
     Copying still uses the token itself; matching features compare the texts."""
-    m = _ENTITY_OF.fullmatch(token)
+    m = PLACEHOLDER_ENTITY.fullmatch(token)
     return f"<{m[1].lower()}>" if m else token.lower()
 
 

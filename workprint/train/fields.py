@@ -35,7 +35,6 @@ MIN_OPTION_CHARS: Final = 4
 """Shortest option text looked for inside a value (``Lead`` in ``Purchasing Lead`` is not
 the stage ``Lead``; a stage list is rarely on a form page, and the rule is learnt)."""
 
-_ENTITY: Final = re.compile(r"<([A-Z][A-Z0-9]*)(?:_[A-Z0-9]+)*_\d+>")
 _PUNCTUATION: Final = re.compile(r"[,;:!?()\"“”]|\.(?:\s|$)")
 
 
@@ -83,11 +82,11 @@ class FieldProfile:
 
 def entities_of(value: str) -> set[str]:
     """The placeholder entities in ``value``."""
-    return {m.group(1) for m in _ENTITY.finditer(value)}
+    return {m.group(1) for m in tx.PLACEHOLDER_ENTITY.finditer(value)}
 
 
 def has_punctuation(value: str) -> bool:
-    return _PUNCTUATION.search(_ENTITY.sub(" ", value)) is not None
+    return _PUNCTUATION.search(tx.PLACEHOLDER_ENTITY.sub(" ", value)) is not None
 
 
 def other_options(elements: Iterable[ElementRow], target: ElementRow | None) -> list[str]:
@@ -158,7 +157,11 @@ def name_roles(tokens: Sequence[tx.Token]) -> dict[str, str]:
 
 def roles_of(value: str, roles: Mapping[str, str]) -> set[str]:
     """The roles (:func:`name_roles`) of the person placeholders in ``value``."""
-    return {roles.get(m.group(), "alone") for m in _ENTITY.finditer(value) if m[1] == "PERSON"}
+    return {
+        roles.get(m.group(), "alone")
+        for m in tx.PLACEHOLDER_ENTITY.finditer(value)
+        if m[1] == "PERSON"
+    }
 
 
 def field_profiles(items: Sequence[Example]) -> dict[str, FieldProfile]:

@@ -118,7 +118,7 @@ def _fitting_span(
         return best
     fitting: tuple[int, int] | None = None
     named = option_ranges(tokens, field.options) if field is not None else []
-    roles = name_roles(tokens)
+    roles = name_roles(tokens) if field is not None else {}
     for first, last in pred.spans[row].tolist():
         if not 0 <= first <= last < len(tokens):
             continue
