@@ -237,3 +237,24 @@ def test_typed_emails_and_phones_are_redacted_before_the_store(team_run: TeamRun
     for value in typed:
         assert value.encode() not in stored
         assert value.encode() not in sent
+
+
+def test_the_ceilings_oracle_holds_the_recorded_steps(team_run: TeamRun, tmp_path: Path) -> None:
+    """The simulator's notes (``workprint.demo.ceiling``) are the steps the real SDK and the
+    dataset build make of the same flows: the oracle's tree holds the recorded episodes
+    step for step (one may drop a step, as a capture now and then does), and each task's
+    text names its family."""
+    from workprint.demo import ceiling
+    from workprint.demo.pipeline import _build_dataset
+    from workprint.train.data import open_dataset, read_split
+
+    assert all(ceiling.family_of(t.text) == t.family for t in _tasks(team_run))
+    _build_dataset(team_run.engine.url.render_as_string(hide_password=False), tmp_path / "ds")
+    ref = open_dataset(tmp_path / "ds")
+    splits = {n.split("-")[1] for n in ref.manifest.files if n.startswith("steps-")}
+    steps = [s for split in sorted(splits) for s in read_split(ref, split)]
+    judged = ceiling.oracle_on_steps(steps, pace=team.QUICK)
+    tasks = {j.episode_id for j in judged if j.family is not None}
+    off = {j.episode_id for j in judged if j.family is not None and j.credited}
+    assert len(tasks) >= len(_tasks(team_run)) - 1
+    assert len(off) <= 1, [j.note for j in judged if j.episode_id in off]
