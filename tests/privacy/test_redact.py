@@ -380,3 +380,109 @@ def test_a_surname_after_a_first_name_the_session_knows_is_redacted_too() -> Non
         vaults=vaults,
     )
     assert _text_of(plain) == "<PERSON_2> LLC and <PERSON_1> said yes. Thanks, <PERSON_1>"
+
+
+# A complete name followed by a control's label (a form's text ends with its button): the
+# label is no surname, and the session must not learn it as a name.
+_LABEL_AFTER_NAME = [
+    pytest.param(
+        ("Abdul Robinson", "Adam Edwards"),
+        (),
+        "Owner Everyone Abdul Robinson Adam Edwards Apply",
+        "Owner Everyone <PERSON_1> <PERSON_2> <PERSON_3> <PERSON_4> Apply",
+        id="listed-names-then-apply",
+    ),
+    pytest.param(
+        (),
+        ("Adam", "Edwards"),
+        "Owner Everyone Adam Edwards Apply",
+        "Owner Everyone <PERSON_1> <PERSON_2> Apply",
+        id="learnt-names-then-apply",
+    ),
+    pytest.param(
+        (),
+        ("Jan", "Dijk"),
+        "Jan van Dijk Save",
+        "<PERSON_1> van <PERSON_2> Save",
+        id="learnt-name-with-particle-then-save",
+    ),
+    pytest.param(
+        (),
+        (),
+        "Luise Winkler Search\nRegards,\nLuise Winkler",
+        "<PERSON_1> <PERSON_2> Search\nRegards,\n<PERSON_1> <PERSON_2>",
+        id="announced-name-repeated-then-search",
+    ),
+]
+
+
+@pytest.mark.parametrize(("directory", "learnt", "text", "expected"), _LABEL_AFTER_NAME)
+def test_a_word_after_a_complete_name_is_no_surname(
+    directory: tuple[str, ...], learnt: tuple[str, ...], text: str, expected: str
+) -> None:
+    detectors = default_detectors(directory)
+    vault = Vault(b"k" * 32)
+    for word in learnt:
+        vault.learn(word)
+    vault.commit()
+    assert redact_text(text, detectors, vault, Counter()) == expected
+    vault.commit()
+    label = text.split("\n")[0].split()[-1]
+    assert redact_text(label, detectors, vault, Counter()) == label
+
+
+def test_a_known_first_name_alone_still_takes_its_surname() -> None:
+    vault = Vault(b"k" * 32)
+    vault.learn("Amanda")
+    vault.commit()
+    out = redact_text("Amanda Turnbull called", DETECTORS, vault, Counter())
+    assert out == "<PERSON_1> <PERSON_2> called"
+
+
+def _on_page(seq: int, path: str, target: ev.Target, *, submit: bool = False) -> ev.Event:
+    cls = ev.SubmitEvent if submit else ev.ClickEvent
+    return cls(
+        event_id=SequentialIds()(),
+        seq=seq,
+        stream="web",
+        device_id="dev_1",
+        session_id="s1",
+        occurred_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        context=ev.Context(app="chromium", url=f"https://crm.example.test{path}"),
+        target=target,
+        privacy=ev.Privacy(mode="redacted", policy_version="7"),
+        consent=ev.Consent(grant_id="g_1", notice_version="n1"),
+    )
+
+
+def test_a_button_label_after_a_listed_owner_stays_a_label_in_the_session() -> None:
+    # The CRM's deal filter lists its owners, then its submit button: "... Adam Edwards
+    # Apply". Later clicks on any "Apply" button of the session must keep their label.
+    vaults = Vaults(b"k" * 32)
+    detectors = default_detectors(["Abdul Robinson", "Adam Edwards"])
+    form = ev.Target(
+        tag="form",
+        name="Filter deals",
+        text="Stage All stages Lead Won Owner Everyone Abdul Robinson Adam Edwards Apply",
+        selector="#main > form",
+    )
+    submitted = redact_event(
+        _on_page(1, "/deals", form, submit=True), POLICY, detectors=detectors, vaults=vaults
+    )
+    assert submitted is not None and submitted.target is not None
+    assert submitted.target.text == (
+        "Stage All stages Lead Won Owner Everyone <PERSON_1> <PERSON_2> <PERSON_3> <PERSON_4> Apply"
+    )
+    assert submitted.privacy.redactions == {"PERSON": 2}
+    button = ev.Target(
+        tag="button", role="button", name="Apply", text="Apply", selector="#main > form > button"
+    )
+    clicked = redact_event(
+        _on_page(2, "/contacts", button), POLICY, detectors=detectors, vaults=vaults
+    )
+    assert clicked is not None and clicked.target is not None
+    assert (clicked.target.name, clicked.target.text) == ("Apply", "Apply")
+    assert not clicked.privacy.redactions
+    # The owners' names are still known to the session on their own.
+    typed = redact_event(_typed("s1", "Edwards", 3), POLICY, detectors=detectors, vaults=vaults)
+    assert _text_of(typed) == "<PERSON_4>"

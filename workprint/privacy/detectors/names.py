@@ -269,6 +269,10 @@ def repeated_names(
     if not words:
         return []
     busy = [(sp.start, sp.end) for sp in spans] + list(taken)
+    # Where a name (a span, or a name's placeholder already in the text) ends.
+    name_ends = {sp.end for sp in spans if sp.entity == "PERSON"}
+    name_ends.update(end for start, end in taken if text.startswith("<PERSON_", start))
+    name_starts = {sp.start for sp in spans if sp.entity == "PERSON"}
 
     def free(start: int, end: int) -> bool:
         return not any(start < b_end and b_start < end for b_start, b_end in busy)
@@ -276,16 +280,23 @@ def repeated_names(
     extra: list[Span] = []
     # The words are found as a session's learnt names are: whole words, as written.
     for found in KnownNames(tuple(sorted(words))).find(text):
+        is_free = free(found.start, found.end)
         gap = _GAP.match(text, found.end)
         token = _NAME_TOKEN.match(text, gap.end()) if gap else None
         if token is not None and not (
-            _name_like(token.group(), token.group().lower()) and free(token.start(), token.end())
+            _name_like(token.group(), token.group().lower())
+            and free(token.start(), token.end())
+            # Only a word that begins a name has a surname after it. The last word of a
+            # name ("Adam Edwards", a listed name or two learnt words) ends it: the word
+            # after it ("Apply", a button's label) is no surname.
+            and (is_free or found.start in name_starts)
+            and not _after_name(text, found.start, name_ends)
         ):
             token = None  # no surname follows
-        if free(found.start, found.end):
+        if is_free:
             start = found.start
         elif token is not None:
-            # Another detector already holds the word (a first name the session has
+            # Another detector already holds the word alone (a first name the session has
             # learnt from someone else): the surname after it is still this name's.
             start = token.start()
         else:
@@ -294,6 +305,26 @@ def repeated_names(
         extra.append(Span(start, end, "PERSON", found.score))
         busy.append((start, end))
     return extra
+
+
+def _after_name(text: str, start: int, name_ends: set[int]) -> bool:
+    """Whether the word at ``start`` follows a name (one ending in ``name_ends``) with only
+    spaces and particles between (``Jan van Dijk``: ``Dijk`` follows ``Jan``)."""
+    pos = start
+    while True:
+        gap = pos
+        while gap > 0 and text[gap - 1] in " \t":
+            gap -= 1
+        if gap == pos or gap == 0:
+            return False
+        if gap in name_ends:
+            return True
+        word = gap
+        while word > 0 and (text[word - 1].isalpha() or text[word - 1] in "'’"):
+            word -= 1
+        if not is_particle(text[word:gap].lstrip("'’")):
+            return False
+        pos = word
 
 
 def _rest_of_name(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
