@@ -134,3 +134,26 @@ def test_off_the_tree_every_step_after_counts_right() -> None:
     )
     judged = cl.oracle_on_steps(steps)
     assert [(j.right, j.credited) for j in judged] == [(True, False), (True, True), (True, True)]
+
+
+def test_an_even_coin_is_decided_by_name_not_by_rounding() -> None:
+    found = [
+        cl.Path(("CLICK link:Contacts",), 0.1 + 0.2, "done"),
+        cl.Path(("CLICK #global-search",), 0.3, "done"),
+    ]
+    assert cl.Tree.of(found).best(()) == ("CLICK link:Contacts", pytest.approx(0.5))
+
+
+def test_the_oracle_beside_other_systems() -> None:
+    steps = _episode(
+        "e1",
+        _ROTATE,
+        [("CLICK", _MENU, None), ("CLICK", _SETTINGS, None), ("SCROLL", None, "0,-240")],
+    )
+    doc = cl.versus(steps, {"model": [True, False, True]})
+    assert doc["steps"] == 3 and doc["episodes"] == doc["covered"] == 1
+    assert doc["step_sr"] == {"oracle": pytest.approx(2 / 3), "model": pytest.approx(2 / 3)}
+    assert doc["by_family"]["change_password"]["steps"] == 3
+    assert doc["kinds"]["certain"]["steps"] == 2 and doc["scrolls"] == 1
+    with pytest.raises(ValueError, match="one result per step"):
+        cl.versus(steps, {"model": [True]})

@@ -59,6 +59,9 @@ def test_quick_demo_writes_the_whole_report(tmp_path: Path) -> None:
     assert agent["tasks"] >= 1 and 0 <= agent["succeeded"] <= agent["tasks"]
     assert agent["best_baseline"] in agent["baselines"]
     assert metrics["model"]["step_sr"]["value"] is not None
+    ceiling = metrics["ceiling"]  # the oracle's tree holds what the team did, step for step
+    assert 0 < ceiling["step_sr"]["oracle"] <= 1 and {"model", "markov"} <= set(ceiling["step_sr"])
+    assert ceiling["covered"] >= ceiling["episodes"] - 1
     desktop = metrics["desktop"]
     if shutil.which("Xvfb") is not None or os.environ.get("WORKPRINT_TEST_STRICT") == "1":
         # CI installs the X11 programs: the desktop session must have run, and leaked nothing.

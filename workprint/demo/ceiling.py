@@ -433,7 +433,8 @@ class Tree:
         if not options:
             return None
         total = sum(options.values())
-        note, weight = max(options.items(), key=lambda kv: (kv[1], kv[0]))
+        # An even coin ties: rounding keeps the sums' last bits from choosing, the name does.
+        note, weight = max(options.items(), key=lambda kv: (round(kv[1] / total, 9), kv[0]))
         return note, weight / total
 
 
@@ -555,9 +556,7 @@ def oracle_on_steps(steps: Sequence[StepRow], *, pace: Pace = QUICK) -> list[Ora
             if key not in trees:
                 trees[key] = Tree.of(_without_scrolls(paths(family, abandon=abandoned, pace=pace)))
             tree = trees[key]
-        for row, note, (right, credited, odds) in zip(
-            rows, notes, _walk(tree, notes), strict=True
-        ):
+        for row, note, (right, credited, odds) in zip(rows, notes, _walk(tree, notes), strict=True):
             judged[(episode_id, row.step_index)] = OracleStep(
                 episode_id, row.step_index, family, note, right, credited, odds
             )
@@ -581,3 +580,44 @@ def _walk(tree: Tree | None, notes: Sequence[str]) -> list[tuple[bool, bool, flo
         out.append((best[0] == note, False, best[1]))
         prefix = (*prefix, note)
     return out
+
+
+def versus(
+    steps: Sequence[StepRow], systems: dict[str, Sequence[bool]], *, pace: Pace = QUICK
+) -> dict[str, Any]:
+    """The oracle beside other systems on the same steps (``systems``: each one's step
+    success, in the order of ``steps``), overall and by family.
+
+    Returns ``{"steps", "episodes", "covered", "credited", "step_sr": {system: rate},
+    "kinds": {"certain"|"coin": {"steps", "step_sr": {system: rate}}}, "by_family":
+    {family: {"steps", "step_sr": {system: rate}}}}``, where ``oracle`` is one of the
+    systems and ``covered`` counts the episodes the oracle's tree holds step for step.
+    """
+    judged = oracle_on_steps(steps, pace=pace)
+    hits = {"oracle": [j.right for j in judged], **{k: list(v) for k, v in systems.items()}}
+    if any(len(v) != len(judged) for v in hits.values()):
+        raise ValueError("every system needs one result per step")
+
+    def rates(rows: list[int]) -> dict[str, Any]:
+        return {
+            "steps": len(rows),
+            "step_sr": {k: sum(v[i] for i in rows) / len(rows) if rows else None
+                        for k, v in hits.items()},
+        }  # fmt: skip
+
+    families: dict[str, list[int]] = defaultdict(list)
+    kinds: dict[str, list[int]] = defaultdict(list)
+    for i, j in enumerate(judged):
+        families[j.family or "(other)"].append(i)
+        if j.odds is not None:
+            kinds["certain" if j.odds > 0.999 else "coin"].append(i)
+    episodes = {j.episode_id for j in judged}
+    return {
+        **rates(list(range(len(judged)))),
+        "episodes": len(episodes),
+        "covered": len(episodes - {j.episode_id for j in judged if j.credited}),
+        "credited": sum(j.credited for j in judged),
+        "scrolls": sum(j.note == SCROLL for j in judged),
+        "kinds": {k: rates(v) for k, v in sorted(kinds.items())},
+        "by_family": {k: rates(v) for k, v in sorted(families.items())},
+    }

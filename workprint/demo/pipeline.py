@@ -166,6 +166,8 @@ def _build_dataset(db_url: str, folder: Path) -> Any:
 
 
 def _train_and_evaluate(dataset: Path, folder: Path, sizes: Sizes, seed: int) -> dict[str, Any]:
+    """Train, evaluate and write the model's report and card; the evaluation's document,
+    with the ceiling of step success on the same held-out steps (``ceiling``)."""
     from workprint.train.card import write_card
     from workprint.train.checkpoint import load_trained
     from workprint.train.config import TrainConfig
@@ -178,7 +180,27 @@ def _train_and_evaluate(dataset: Path, folder: Path, sizes: Sizes, seed: int) ->
     ev = evaluate(dataset, folder, split="test", resamples=sizes.bootstrap, seed=seed)
     doc = write_report(folder, ev)
     write_card(folder, load_trained(folder), doc, dataset)
-    return doc
+    return {**doc, "ceiling": _ceiling(ev)}
+
+
+def _ceiling(ev: Any) -> dict[str, Any]:
+    """The oracle of :mod:`workprint.demo.ceiling` beside the model and the baselines that
+    follow an episode (Markov, nearest neighbour), on the steps the evaluation scored."""
+    from workprint.demo import ceiling
+    from workprint.train.data import examples, read_split
+    from workprint.train.metrics import step_correct
+
+    steps = [ex.step for ex in examples(read_split(ev.dataset, ev.main.split))]
+    systems = [s for s in ([ev.main.model] if ev.main.model else []) + ev.main.baselines]
+    return ceiling.versus(
+        steps,
+        {
+            s.name: [step_correct(o) for o in s.outcomes]
+            for s in systems
+            if s.name != "most_frequent"
+        },
+        pace=team.QUICK,  # the team's pace in every run (see run_demo below)
+    )
 
 
 def agent_tasks(capture: DemoResult, count: int, seed: int) -> list[team.TaskSpec]:
@@ -261,6 +283,7 @@ def metrics_document(doc: dict[str, Any], agent: dict[str, Any]) -> dict[str, An
             "interval": agent["interval"],
         },
         "model_vs_markov_step_sr": doc.get("model_vs_markov_step_sr"),
+        "ceiling": doc.get("ceiling"),
         "interval": doc["interval"],
         "held_out": {"split": doc["split"], "people": doc["people"], "episodes": doc["episodes"]},
         "dataset": doc["dataset"],

@@ -191,7 +191,44 @@ def _model(folder: Path, model: Path, metrics: dict[str, Any]) -> list[str]:
         f"<p>Model step success / Markov baseline: <b>{ratio:.2f}x</b></p>"
         if ratio is not None
         else "",
+        *_ceiling(metrics.get("ceiling")),
         _images(plots),
+    ]
+
+
+_CEILING_SYSTEMS: Final = ("oracle", "model", "markov", "nearest_neighbour")
+
+
+def ceiling_line(ceiling: dict[str, Any] | None) -> str | None:
+    """One sentence on the ceiling of step success, or None without one."""
+    if not ceiling:
+        return None
+    sr = ceiling["step_sr"]
+    line = f"Ceiling of step success on these steps: {_pct(sr['oracle'])}"
+    if sr.get("markov"):
+        line += f" ({sr['oracle'] / sr['markov']:.2f}x Markov)"
+    if sr.get("model") is not None and sr["oracle"]:
+        line += f"; the model reaches {sr['model'] / sr['oracle']:.0%} of it"
+    return line + "."
+
+
+def _ceiling(ceiling: dict[str, Any] | None) -> list[str]:
+    line = ceiling_line(ceiling)
+    if ceiling is None or line is None:
+        return []
+    names = [n for n in _CEILING_SYSTEMS if n in ceiling["step_sr"]]
+    rows = [
+        [html.escape(family), str(part["steps"]), *(_pct(part["step_sr"][n]) for n in names)]
+        for family, part in [("all", ceiling), *ceiling["by_family"].items()]
+    ]
+    return [
+        f"<p>{html.escape(line)} The simulated people choose their way through a task (search "
+        "or a list, Tab or a click, Enter or the button, the order of a form) by coin flips "
+        "the whole team shares; the <i>oracle</i> knows everything but the coins and "
+        "predicts the likelier side, so no system can expect to beat it "
+        "(<code>bench/ceiling.py</code>, <code>docs/models.md</code>). Step success by task "
+        "family:</p>",
+        _table(["family", "steps", *names], rows),
     ]
 
 
@@ -337,6 +374,9 @@ def print_summary(console: Console, metrics: dict[str, Any]) -> None:
     ratio = metrics.get("model_vs_markov_step_sr")
     if ratio is not None:
         console.print(f"model step success / Markov: {ratio:.2f}x", highlight=False)
+    line = ceiling_line(metrics.get("ceiling"))
+    if line is not None:
+        console.print(line, highlight=False)
 
 
 def markdown(metrics: dict[str, Any]) -> str:
@@ -362,6 +402,9 @@ def markdown(metrics: dict[str, Any]) -> str:
     ratio = metrics.get("model_vs_markov_step_sr")
     if ratio is not None:
         lines += ["", f"Model step success / Markov: **{ratio:.2f}x**."]
+    line = ceiling_line(metrics.get("ceiling"))
+    if line is not None:
+        lines += ["", line]
     agent = metrics["agent"]
     lines += [
         "",
