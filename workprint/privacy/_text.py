@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
@@ -17,6 +18,8 @@ from workprint.privacy._plan import new_number
 from workprint.privacy.detectors import Detector, find_all
 from workprint.privacy.detectors.names import (
     KnownNames,
+    NamesDetector,
+    first_names,
     is_learnable,
     is_particle,
     name_words,
@@ -38,10 +41,12 @@ class Vault:
         self._next: Counter[str] = Counter()
         self.memo: OrderedDict[str, tuple[str, tuple[tuple[str, int], ...]]] = OrderedDict()
         """Results of :func:`redact_text` in this session (the same labels recur in every
-        snapshot of a page); exact, because placeholders are stable within the session.
+        snapshot of a page); exact, because placeholders are stable within the session, and
+        kept only while the detectors stay the same (:meth:`use`).
         Holds redacted text and counts only; keys are the texts already seen in the session's
         own memory, never written anywhere."""
         self._memo_size = memo_size
+        self._detectors: Sequence[Detector] | None = None
         self.known: KnownNames | None = None
         """The words of the names this session has shown, found alone from the next event on
         (:meth:`commit`); None before any."""
@@ -58,6 +63,16 @@ class Vault:
         its type, the values of the fields redaction can change, and the mode, policy
         version and allowed query parameters: the same button recurs in every snapshot of a
         page, the same page context in every event on it."""
+
+    def use(self, detectors: Sequence[Detector]) -> None:
+        """Redaction in this session goes on with ``detectors``: what the session remembered
+        under another set is forgotten (a name the deny-list has just added must not keep
+        the result it had without it)."""
+        if detectors is not self._detectors:
+            if self._detectors is not None:
+                self.memo.clear()
+                self.elements.clear()
+            self._detectors = detectors
 
     def remember_element(
         self, key: Hashable, changes: dict[str, Any], counts: Mapping[str, int]
@@ -145,7 +160,9 @@ class Vaults:
         self._key = key
         self._capacity = capacity
         self._budget = budget
-        self._calls = 0
+        # ``next`` on a count is one step under the GIL: ingest threads lose no call, so the
+        # budget is checked every ``_CHECK_EVERY`` calls whatever the threads interleave.
+        self._calls = itertools.count(1)
         self._vaults: OrderedDict[str, Vault] = OrderedDict()
         self.clean = Clean(clean_size)
 
@@ -161,11 +178,8 @@ class Vaults:
                 self._vaults.popitem(last=False)
         else:
             self._vaults.move_to_end(session_id)
-        if self._budget is not None:
-            self._calls += 1
-            if self._calls >= self._CHECK_EVERY:
-                self._calls = 0
-                self._keep_budget(self._budget)
+        if self._budget is not None and next(self._calls) % self._CHECK_EVERY == 0:
+            self._keep_budget(self._budget)
         return vault
 
     def remembered(self) -> int:
@@ -185,6 +199,7 @@ def redact_text(
 ) -> str:
     """``text`` with every detected entity replaced by its placeholder. Placeholders already
     in the text are left alone, so redacting twice changes nothing."""
+    vault.use(detectors)
     known = vault.memo.get(text)
     if known is not None:
         for entity, n in known[1]:
@@ -207,13 +222,20 @@ def redact_all(text: str, detectors: Sequence[Detector], vault: Vault, counts: C
     spans = [
         sp for sp in found if not any(sp.start < end and start < sp.end for start, end in kept)
     ]
-    if not spans:
-        return text
-    if any(sp.entity == "PERSON" for sp in spans):
+    named = any(sp.entity == "PERSON" for sp in spans)
+    if named:
         # A name the text announces once is that name wherever else the text shows it.
         repeats = repeated_names(text, spans, kept)
         if repeats:
             spans = sorted([*spans, *repeats], key=lambda sp: sp.start)
+    if named or (kept and "<PERSON_" in text):
+        # A surname found alone, or already a placeholder, takes the listed first name
+        # before it.
+        for detector in detectors:
+            if isinstance(detector, NamesDetector):
+                spans = first_names(text, spans, kept, detector.is_listed_word)
+    if not spans:
+        return text
     out: list[str] = []
     last = 0
     for span in spans:

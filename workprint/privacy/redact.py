@@ -97,6 +97,7 @@ class _Job:
         self.vault = vault
         self.clean = clean
         self.counts: dict[str, int] = {}
+        vault.use(detectors)
         detectors_number = _detectors_number(detectors)
         known = plan.contexts.get((url, detectors_number))
         if known is None:

@@ -21,7 +21,7 @@ An ``@mention`` is a handle, not a name: nothing directly after ``@`` is flagged
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,6 +235,11 @@ class NamesDetector:
             return None  # a lone initial
         return Span(start, end, "PERSON", 0.9 if honorific else 0.85)
 
+    def is_listed_word(self, word: str) -> bool:
+        """Whether ``word`` (any case) is a word of a listed name that may stand alone after
+        a cue (three letters or more, not a common word of name contexts)."""
+        return word.lower() in self._tokens
+
     def _is_name(self, word: str, low: str, first: bool) -> bool:
         if low in self._tokens:
             return True
@@ -305,6 +310,103 @@ def repeated_names(
         extra.append(Span(start, end, "PERSON", found.score))
         busy.append((start, end))
     return extra
+
+
+MAX_FIRST_NAMES = 2
+"""Words of listed names one name takes before its found word, at most (``Mary Ann``)."""
+
+
+def first_names(
+    text: str,
+    spans: Sequence[Span],
+    taken: Sequence[tuple[int, int]],
+    listed: Callable[[str], bool],
+) -> list[Span]:
+    """``spans`` with the first names of the names found as one word (a surname the session
+    learnt, ``<PERSON_2>`` already in the text) taken in: the capitalised words right before
+    such a word that are words of listed names (``listed``), with only spaces and particles
+    between, at most :data:`MAX_FIRST_NAMES`. A one-word name span grows to start at its
+    first name (one name); a placeholder of ``taken`` gets a new span before it. A contact
+    created seconds ago is not on the deny-list yet: ``Olivia Martin`` was captured as
+    ``Olivia <PERSON_2>``, the surname known from another Martin, and the build, which has
+    the complete list, could not match the listed name through the placeholder."""
+    busy = [(sp.start, sp.end) for sp in spans] + list(taken)
+    names: list[tuple[int, int, Span | None]] = [
+        (start, end, None) for start, end in taken if text.startswith("<PERSON_", start)
+    ]
+    names.extend(
+        (sp.start, sp.end, sp)
+        for sp in spans
+        if sp.entity == "PERSON" and len(name_words(text[sp.start : sp.end])) == 1
+    )
+    if not names:
+        return list(spans)
+    # Only the last word of a name has first names before it: in ``<PERSON_1> <PERSON_2>``
+    # (or a listed name found whole) the word before the first is not one.
+    starts = {start for start, _, _ in names} | {sp.start for sp in spans if sp.entity == "PERSON"}
+    anchors = [(start, sp) for start, end, sp in names if not _before_name(text, end, starts)]
+    out = list(spans)
+    for anchor, span in anchors:
+        start = _first_names_start(text, anchor, busy, listed)
+        if start == anchor:
+            continue
+        if span is None:
+            end = anchor
+            while text[end - 1] in " \t":
+                end -= 1
+            out.append(Span(start, end, "PERSON", 0.8))
+        else:
+            out[out.index(span)] = Span(start, span.end, "PERSON", span.score)
+        busy.append((start, anchor))
+    return sorted(out, key=lambda sp: sp.start)
+
+
+def _before_name(text: str, end: int, name_starts: set[int]) -> bool:
+    """Whether a name (one starting in ``name_starts``) follows ``end`` with only spaces and
+    particles between."""
+    pos = end
+    while True:
+        gap = _GAP.match(text, pos)
+        if gap is None:
+            return False
+        if gap.end() in name_starts:
+            return True
+        word = _WORD.match(text, gap.end())
+        if word is None or not is_particle(word.group()):
+            return False
+        pos = word.end()
+
+
+def _first_names_start(
+    text: str, anchor: int, busy: Sequence[tuple[int, int]], listed: Callable[[str], bool]
+) -> int:
+    """Where the first names before the word at ``anchor`` start (``anchor``: none)."""
+    start = pos = anchor
+    names = 0
+    while names < MAX_FIRST_NAMES:
+        gap = pos
+        while gap > 0 and text[gap - 1] in " \t":
+            gap -= 1
+        if gap == pos or gap == 0:
+            break
+        word = gap
+        while word > 0 and (text[word - 1].isalpha() or text[word - 1] in "'’-"):
+            word -= 1
+        value = text[word:gap]
+        if (
+            not _WORD.fullmatch(value)
+            or (word > 0 and (text[word - 1].isalnum() or text[word - 1] in "_@<>"))
+            or any(word < b_end and b_start < gap for b_start, b_end in busy)
+        ):
+            break
+        pos = word
+        if is_particle(value):
+            continue
+        if not (listed(value) and _name_like(value, value.lower())):
+            break
+        start = word
+        names += 1
+    return start
 
 
 def _after_name(text: str, start: int, name_ends: set[int]) -> bool:
