@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.privacy._vaults import vault_knowing
 from workprint.core import events as ev
 from workprint.core.ids import SequentialIds
 from workprint.privacy.detectors import default_detectors
@@ -421,10 +422,7 @@ def test_a_word_after_a_complete_name_is_no_surname(
     directory: tuple[str, ...], learnt: tuple[str, ...], text: str, expected: str
 ) -> None:
     detectors = default_detectors(directory)
-    vault = Vault(b"k" * 32)
-    for word in learnt:
-        vault.learn(word)
-    vault.commit()
+    vault = vault_knowing(*learnt)
     assert redact_text(text, detectors, vault, Counter()) == expected
     vault.commit()
     label = text.split("\n")[0].split()[-1]

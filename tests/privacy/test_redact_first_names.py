@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.privacy._vaults import vault_knowing
 from workprint.collector.redaction import KeyedVaults
 from workprint.core import events as ev
 from workprint.core.ids import SequentialIds
 from workprint.privacy.detectors import default_detectors
 from workprint.privacy.policy import parse
-from workprint.privacy.redact import Vault, Vaults, redact_event, redact_text
+from workprint.privacy.redact import Vaults, redact_event, redact_text
 
 POLICY = parse("""\
 version = 7
@@ -100,10 +101,7 @@ def test_a_first_name_before_a_redacted_surname_is_redacted(
     directory: tuple[str, ...], learnt: tuple[str, ...], text: str, expected: str
 ) -> None:
     detectors = default_detectors(directory)
-    vault = Vault(b"k" * 32)
-    for word in learnt:
-        vault.learn(word)
-    vault.commit()
+    vault = vault_knowing(*learnt)
     out = redact_text(text, detectors, vault, Counter())
     assert out == expected
     assert redact_text(out, detectors, vault, Counter()) == out  # idempotent
