@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import workprint
-from workprint.collector import device_routes
+from workprint.collector import balance, device_routes
 from workprint.collector._policy_cache import PolicyCache
 from workprint.collector.auth import authenticate, bearer_token
 from workprint.collector.config import CollectorConfig
@@ -79,6 +79,7 @@ class Health(msgspec.Struct, frozen=True):
 
 
 _encoder = msgspec.json.Encoder()
+_CLOSE = {"Connection": "close"}
 
 API_CODES: dict[str, str] = {
     "not_found": "404: no such route",
@@ -298,7 +299,8 @@ def create_app(
             metrics.quarantined.labels(q.code).inc()
         metrics.gaps.inc(result.gaps_opened)
         metrics.bytes.inc(len(body))
-        return _json(answer)
+        # A worker holding more than its share of connections lets this one go (balance.py).
+        return _json(answer, headers=_CLOSE if balance.should_close() else None)
 
     @app.post(
         "/v1/ingest/beacon",

@@ -3,7 +3,8 @@
 uvicorn's own ``--workers`` shares one listening socket, and asyncio accepts every pending
 connection at once, so the first worker to wake takes all of a burst of keep-alive agent
 connections and the others idle. Here each worker binds its own socket to the same port with
-``SO_REUSEPORT``, and the kernel spreads new connections across them by hash. The parent only
+``SO_REUSEPORT``, and the kernel spreads new connections across them by hash; the workers
+then even out what the hash left uneven (:mod:`workprint.collector.balance`). The parent only
 starts the workers, forwards SIGTERM/SIGINT, and stops them all if one dies (a service
 manager restarts the whole unit).
 
@@ -21,7 +22,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 from types import FrameType
 
 from workprint.collector.errors import CollectorError
@@ -46,10 +47,25 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, env: dict[str, str], level: str) -> None:
+def _worker(
+    host: str,
+    port: int,
+    env: dict[str, str],
+    level: str,
+    index: int,
+    counts: MutableSequence[int],
+) -> None:
     import uvicorn
 
+    from workprint.collector import balance
+
+    class Server(uvicorn.Server):
+        async def on_tick(self, counter: int) -> bool:
+            balance.publish(len(self.server_state.connections))
+            return await super().on_tick(counter)
+
     os.environ.update(env)
+    balance.install(balance.Balancer(counts, index))
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
@@ -59,7 +75,7 @@ def _worker(host: str, port: int, env: dict[str, str], level: str) -> None:
     config = uvicorn.Config(
         "workprint.collector.app:app_from_env", factory=True, access_log=False, log_config=None
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    Server(config).run(sockets=[sock])
 
 
 def probe(host: str, port: int) -> None:
@@ -76,8 +92,9 @@ def serve_workers(host: str, port: int, workers: int, env: dict[str, str], level
     """Run ``workers`` collector processes on ``host:port`` until a signal or a death."""
     probe(host, port)
     ctx = multiprocessing.get_context("spawn")
+    counts = ctx.RawArray("i", workers)  # connections each worker holds (see balance.py)
     procs = [
-        ctx.Process(target=_worker, args=(host, port, env, level), name=f"collector-{n}")
+        ctx.Process(target=_worker, args=(host, port, env, level, n, counts), name=f"collector-{n}")
         for n in range(workers)
     ]
     stopping = False
