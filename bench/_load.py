@@ -28,7 +28,8 @@ from workprint.core import events as ev
 from workprint.core.ids import uuid7
 from workprint.demo.workload import WorkloadSpec, batch_of, generate
 
-System = Literal["workprint", "aw-server"]
+System = Literal["workprint", "aw-server", "floor"]
+"""``floor``: the bare store of ``_floor.py``, sent the same bodies as Workprint."""
 
 MAX_TRIES = 30
 """Tries per batch on 429/503 before it counts as failed (each waits Retry-After, 5 s at most)."""
@@ -122,7 +123,7 @@ def encode_bodies(
         mine: list[Body] = []
         for start in range(0, len(events), batch_size):
             chunk = events[start : start + batch_size]
-            if target.system == "workprint":
+            if target.system != "aw-server":
                 body = ev.encode(batch_of(_stamped(chunk, cred)))
             else:
                 body = msgspec.json.encode([aw_event(e) for e in chunk])
@@ -198,7 +199,7 @@ _decode_answer = msgspec.json.Decoder(_Answer).decode
 
 
 def _route(system: System, cred: Credential) -> tuple[str, dict[str, str]]:
-    if system == "workprint":
+    if system != "aw-server":
         return "/v1/ingest/batch", {
             "Authorization": f"Bearer {cred.token}",
             "Content-Type": "application/json",
@@ -241,7 +242,7 @@ def _send_stream(
                 stats.errors.append(f"HTTP {answer.status_code}: {answer.text[:200]}")
                 continue
             stats.batches += 1
-            if system == "workprint":
+            if system != "aw-server":
                 result = _decode_answer(answer.content)
                 accepted = result.accepted
                 stats.duplicates += len(result.duplicates)

@@ -76,6 +76,8 @@ class RunResult:
     def label(self) -> str:
         if self.system == "aw-server":
             return "aw-server"
+        if self.system == "floor":
+            return f"floor (bare store), {self.workers} worker{'s' if self.workers != 1 else ''}"
         return f"Workprint, {self.workers} worker{'s' if self.workers != 1 else ''}"
 
 
@@ -168,15 +170,42 @@ class Summary:
     sqlite: RunResult | None
     postgres: RunResult | None
     aw: RunResult | None
+    floor: RunResult | None = None
 
     @classmethod
     def of(cls, results: Sequence[RunResult]) -> Summary:
-        def best(backend: str) -> RunResult | None:
-            runs = [r for r in results if r.system == "workprint" and r.backend == backend]
+        def best(system: System, backend: str) -> RunResult | None:
+            runs = [r for r in results if r.system == system and r.backend == backend]
             return max(runs, key=lambda r: r.events_per_s, default=None)
 
         aw = next((r for r in results if r.system == "aw-server"), None)
-        return cls(best("SQLite"), best("PostgreSQL"), aw)
+        return cls(
+            best("workprint", "SQLite"),
+            best("workprint", "PostgreSQL"),
+            aw,
+            best("floor", "SQLite"),
+        )
+
+    def floor_sentence(self) -> str | None:
+        """What the floor says about the targets, when it ran."""
+        f = self.floor
+        if f is None or not f.events_per_s:
+            return None
+        text = f"The floor committed **{f.events_per_s:,.0f}** events/s"
+        if self.aw is not None and self.aw.events_per_s:
+            vs_aw = f.events_per_s / self.aw.events_per_s
+            text += (
+                f", **{vs_aw:.2f}x** aw-server: storing each event's id and bytes and nothing "
+                f"else reaches {vs_aw / TARGET_VS_AW:.0%} of the {TARGET_VS_AW:.0f}x target here"
+            )
+        if self.sqlite is not None:
+            text += (
+                f". Workprint on SQLite runs at {self.sqlite.events_per_s / f.events_per_s:.0%} "
+                f"of the floor while it authenticates, validates, checks consent, redacts "
+                f"again, fills typed columns and indexes, and answers per event; "
+                f"{TARGET_EPS:,.0f} events/s would be {TARGET_EPS / f.events_per_s:.0%} of it"
+            )
+        return text + "."
 
     @property
     def vs_aw(self) -> float | None:
@@ -303,6 +332,8 @@ def print_report(
         print()
         print(f"Workprint / aw-server (SQLite): {_ratio(summary.vs_aw)}")
         print(f"Workprint PostgreSQL / SQLite:  {_ratio(summary.pg_vs_sqlite)}")
+        if summary.floor_sentence():
+            print(str(summary.floor_sentence()).replace("**", ""))
         for r in results:
             if r.stats.errors:
                 print(f"{r.label} on {r.backend}: {r.stats.failed} failed, {r.stats.errors[0]}")
@@ -325,6 +356,18 @@ def _soak_sentence(soak: SoakResult) -> str:
         f"{soak.settled_mb:.0f} MB, peak {soak.peak_mb:.0f} MB, end {soak.end_mb:.0f} MB "
         f"({'flat' if soak.flat else 'growing'})."
     )
+
+
+FLOOR_TEXT = (
+    "The floor (`bench/_floor.py`) is the least any collector that stores every event "
+    "durably must do, and no more: a bare ASGI application under the same uvicorn reads the "
+    "body, decodes the batch, and inserts each event's id and bytes under a unique key in "
+    "SQLite (WAL, `synchronous=FULL`, one transaction per batch), then answers how many "
+    "were new. No authentication, validation, consent check, redaction, typed columns, "
+    "further indexes, quarantine, sequence tracking or log line. It gets the same bodies "
+    "from the same senders; what it commits bounds what a collector keeping the contract can "
+    "commit on this machine with this Python, HTTP server and SQLite."
+)
 
 
 def write_docs(
@@ -366,6 +409,15 @@ def write_docs(
         *target_table(summary, soak, workload.senders, workload.batch_size),
         "",
     ]
+    if summary.floor_sentence():
+        parts += [
+            "## The floor of this machine",
+            "",
+            FLOOR_TEXT,
+            "",
+            str(summary.floor_sentence()),
+            "",
+        ]
     if soak is not None:
         parts += ["## Memory soak", "", _soak_sentence(soak), ""]
     parts += [

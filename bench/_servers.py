@@ -127,18 +127,58 @@ def running_aw_server(exe: Path, port: int, home: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             env=env,
         )
-    base = f"http://127.0.0.1:{port}"
+    yield from _until_stopped(
+        proc, log_path, f"http://127.0.0.1:{port}", "/api/0/info", "aw-server"
+    )
+
+
+@contextlib.contextmanager
+def running_floor(db: Path, port: int, workers: int) -> Iterator[str]:
+    """The floor (``_floor.py``) under uvicorn on 127.0.0.1:``port``, storing into ``db``;
+    yields its base URL. Its log goes next to ``db``."""
+    log_path = db.with_suffix(".log")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "_floor:app",
+                "--app-dir",
+                str(Path(__file__).parent),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "FLOOR_DB": str(db)},
+        )
+    yield from _until_stopped(proc, log_path, f"http://127.0.0.1:{port}", "/readyz", "the floor")
+
+
+def _until_stopped(
+    proc: subprocess.Popen[bytes], log_path: Path, base: str, ready: str, name: str
+) -> Iterator[str]:
+    """Wait (60 s at most) until ``base + ready`` answers 200, yield ``base``, then stop
+    ``proc`` whatever happened."""
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
                 tail = log_path.read_text(errors="replace")[-1000:]
-                raise RuntimeError(f"aw-server exited at start:\n{tail}")
+                raise RuntimeError(f"{name} exited at start:\n{tail}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/0/info", timeout=1).status_code == 200:
+                if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("aw-server did not become ready in 60 s")
+                raise RuntimeError(f"{name} did not become ready in 60 s")
             time.sleep(0.2)
         yield base
     finally:

@@ -31,6 +31,8 @@ sender process are stopped on every exit path.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -62,6 +64,7 @@ from _servers import (
     postgres_schema,
     postgres_version,
     running_aw_server,
+    running_floor,
     sqlite_database,
 )
 
@@ -172,6 +175,26 @@ def run_workprint(
     return _result("workprint", backend, workers, workload, stored, m, size)
 
 
+def run_floor(
+    senders: SenderProcess, workload: Workload, workers: int, seconds: float
+) -> RunResult:
+    """One run against the floor (``_floor.py`` under uvicorn): the same bodies as Workprint,
+    stored as id and bytes only."""
+    creds = tuple(
+        Credential(device_id=placeholder_device(i), token="floor") for i in range(workload.senders)
+    )
+    size = senders.prepare(Target("floor", creds))
+    port = free_port()
+    with (
+        tempfile.TemporaryDirectory(prefix="floor-bench-") as home,
+        running_floor(Path(home) / "floor.db", port, workers) as base,
+    ):
+        m = _measured_send(senders, port, base, seconds)
+        with contextlib.closing(sqlite3.connect(Path(home) / "floor.db")) as db:
+            stored = int(db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+    return _result("floor", "SQLite", workers, workload, stored, m, size)
+
+
 def run_aw(senders: SenderProcess, workload: Workload, exe: Path, seconds: float) -> RunResult:
     """One run against aw-server: a bucket per sender, then the same batches."""
     creds = tuple(
@@ -271,6 +294,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help="PostgreSQL database URL")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--no-aw", action="store_true", help="skip aw-server")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (bench/_floor.py)")
     parser.add_argument(
         "--run-seconds", type=float, default=600, help="bound on the sending of one run"
     )
@@ -350,6 +374,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         )
                     )
                 _progress(results[-1])
+            if not args.no_floor:
+                for workers in args.workers:
+                    print(f"floor (bare ASGI + SQLite), {workers} worker(s) ...", flush=True)
+                    results.append(run_floor(senders, workload, workers, args.run_seconds))
+                    _progress(results[-1])
             if aw_exe is not None:
                 print("aw-server ...", flush=True)
                 results.append(run_aw(senders, workload, aw_exe, args.run_seconds))
