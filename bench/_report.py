@@ -446,7 +446,7 @@ def write_docs(
         "**server cores, sender cores**: CPU time over the wall time, of the server's "
         "processes (plus, on PostgreSQL, the database's own processes) and of the sender "
         "process; with several workers, each worker's share in brackets (how evenly the "
-        "kernel spread the senders' connections). Client and server share the machine's "
+        "workers share the senders' connections). Client and server share the machine's "
         "cores, as a fleet of agents never would.",
         "- **Workprint**: `workprint serve` in a subprocess (`running_collector`), default "
         "settings (SQLite in WAL mode with `synchronous=FULL`: an answered batch survives "
