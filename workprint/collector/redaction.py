@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -95,12 +96,29 @@ def directory_names(engine: Engine, sources: Iterable[str]) -> list[str]:
     return names
 
 
+def _file_states(sources: Iterable[str]) -> tuple[tuple[int, int] | None, ...]:
+    """(size, modification time) of each ``file:`` source, ``None`` where it is missing."""
+    states: list[tuple[int, int] | None] = []
+    for source in sources:
+        kind, _, arg = source.partition(":")
+        if kind == "file":
+            try:
+                st = os.stat(arg)
+            except OSError:
+                states.append(None)
+            else:
+                states.append((st.st_size, st.st_mtime_ns))
+    return tuple(states)
+
+
 class CollectorRedactor:
     """``event -> event | None`` for :func:`workprint.collector.ingest.prepare`.
 
     ``policy`` is called for every batch-sized piece of work and should be cheap (a cache).
-    Detectors are rebuilt when the policy version changes or ``refresh_s`` has passed, so a
-    newly enrolled name is redacted within that time.
+    Detectors are rebuilt when the policy version changes, when a ``file:`` source of the
+    deny-list changes (its size and modification time are looked at every ``watch_s``), and
+    otherwise every ``refresh_s`` (``store:people``): a name a directory sync writes is
+    redacted within about a second, a newly enrolled person within ``refresh_s``.
     """
 
     def __init__(
@@ -110,29 +128,44 @@ class CollectorRedactor:
         key: bytes | None = None,
         *,
         refresh_s: float = 60.0,
+        watch_s: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
         self._policy = policy
         self._vaults: KeyedVaults | None = None if key is None else KeyedVaults(key)
         self._refresh_s = refresh_s
+        self._watch_s = watch_s
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._detectors: tuple[Detector, ...] = ()
         self._names: list[str] = []
         self._built_for: tuple[int, float] = (-1, 0.0)
+        self._files: tuple[tuple[int, int] | None, ...] = ()
+        self._watched_at = 0.0
         self.errors = 0
 
     def detectors(self, policy: Policy) -> tuple[Detector, ...]:
         version, at = self._built_for
-        now = time.monotonic()
-        if version != policy.version or now - at > self._refresh_s:
+        now = self._monotonic()
+        sources = policy.document.deny_list.sources
+        stale = version != policy.version or now - at > self._refresh_s
+        if not stale and now - self._watched_at >= self._watch_s:
+            self._watched_at = now
+            stale = _file_states(sources) != self._files
+        if stale:
             with self._lock:
                 if self._built_for == (version, at):
-                    names = directory_names(self._engine, policy.document.deny_list.sources)
+                    # Looked at before reading, so a change made during the read is seen next.
+                    files = _file_states(sources)
+                    names = directory_names(self._engine, sources)
                     # The same names give the same detectors: keeping the object keeps what
                     # redaction remembered under it (results are keyed by the detectors).
                     if not self._detectors or names != self._names:
                         self._detectors = default_detectors(names)
                         self._names = names
+                    self._files = files
+                    self._watched_at = now
                     self._built_for = (policy.version, now)
         return self._detectors
 

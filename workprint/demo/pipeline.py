@@ -191,7 +191,7 @@ def _ceiling(ev: Any) -> dict[str, Any]:
     from workprint.train.metrics import step_correct
 
     steps = [ex.step for ex in examples(read_split(ev.dataset, ev.main.split))]
-    systems = [s for s in ([ev.main.model] if ev.main.model else []) + ev.main.baselines]
+    systems = ([ev.main.model] if ev.main.model else []) + ev.main.baselines
     return ceiling.versus(
         steps,
         {

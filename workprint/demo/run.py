@@ -157,13 +157,17 @@ def _directory_file(crm_db: Path, out: Path) -> Path:
     """The names the collector redacts wherever they appear: the team and the customers,
     as the CRM knows them now (replaced whole, so a reader never sees half a file)."""
     path = out / "directory.txt"
+    text = "".join(f"{n}\n" for n in directory_names(crm_db))
+    with contextlib.suppress(OSError):
+        if path.read_text(encoding="utf-8") == text:
+            return path  # unchanged: the collector sees no change and reads nothing
     fresh = path.with_suffix(".txt.new")
-    fresh.write_text("".join(f"{n}\n" for n in directory_names(crm_db)), encoding="utf-8")
+    fresh.write_text(text, encoding="utf-8")
     os.replace(fresh, path)
     return path
 
 
-DIRECTORY_SYNC_S: Final = 15.0
+DIRECTORY_SYNC_S: Final = 5.0
 """How often the demo's directory follows the CRM while the team works."""
 
 
@@ -171,8 +175,9 @@ DIRECTORY_SYNC_S: Final = 15.0
 def directory_sync(crm_db: Path, out: Path, every_s: float = DIRECTORY_SYNC_S) -> Iterator[None]:
     """Keep ``OUT/directory.txt`` in step with the CRM while the team works, as a deployment
     syncs its deny-list from the directory of employees and customers: a contact the team
-    creates is redacted from then on (the collector rereads the list every minute), as the
-    agent later reads it. A failed sync is logged by type and retried at the next tick."""
+    creates is redacted from then on (the collector reads the file within a second of a
+    change), as the agent later reads it. The file is rewritten only when the names changed.
+    A failed sync is logged by type and retried at the next tick."""
     stop = threading.Event()
 
     def loop() -> None:
