@@ -126,6 +126,9 @@ def serve(
         }
         if config is not None:
             env["WORKPRINT_CONFIG"] = str(config)
+        if cfg.ingest_threads == 0:
+            # Several workers already keep the cores busy: one thread each (see the setting).
+            env["WORKPRINT_COLLECTOR__INGEST_THREADS"] = "1"
         from workprint.collector.server import probe, supervise
 
         probe(cfg.host, cfg.port)  # a taken port is one line here, before the exec

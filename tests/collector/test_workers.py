@@ -109,6 +109,8 @@ def test_two_workers_serve_one_port_and_stop_cleanly(tmp_path: Path) -> None:
         parent = psutil.Process(s.proc.pid)
         assert "workprint.collector.server" in " ".join(parent.cmdline())
         assert parent.memory_info().rss < 60 * 1024 * 1024
+        # Several workers keep the cores busy: one ingest thread each, whatever the backend.
+        assert all(w.environ().get("WORKPRINT_COLLECTOR__INGEST_THREADS") == "1" for w in workers)
 
         def send(n: int) -> int:
             with httpx.Client(base_url=s.base, timeout=30) as client:

@@ -32,12 +32,15 @@ class CollectorConfig:
     """Batches processed at once; beyond this the collector answers 429 with Retry-After.
     0 refuses every batch (drain mode for maintenance)."""
     ingest_threads: int = 0
-    """Threads per worker process that decode and commit batches; 0 chooses by backend.
-    On SQLite (0 = 1 thread) batch work is CPU-bound Python and threads of one process share
-    one interpreter lock, so a second thread mostly slows the writer holding the database
-    lock: use more worker processes instead (``workprint serve --workers``, one per core).
-    On PostgreSQL (0 = 4 threads) a thread spends much of a batch waiting for the server, so
-    several overlap and their commits are grouped. Further batches wait their turn and get
+    """Threads per worker process that decode and commit batches; 0 chooses by backend and
+    workers. On SQLite (0 = 1 thread) batch work is CPU-bound Python and threads of one
+    process share one interpreter lock, so a second thread mostly slows the writer holding
+    the database lock: use more worker processes instead (``workprint serve --workers``, one
+    per core). On PostgreSQL a thread spends much of a batch waiting for the server, so with
+    one worker (0 = 4 threads) several overlap and their commits are grouped; with several
+    workers (0 = 1 thread each) the workers already keep the cores busy, and more threads
+    only contend for the lock (2 workers on 2 cores: 22,400 events/s and p99 263-299 ms with
+    one thread, 20,000 and 340-368 ms with four). Further batches wait their turn and get
     429 past ``max_inflight_batches``."""
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     """SQLite durability: FULL survives power loss, NORMAL survives process crashes only."""
